@@ -1,0 +1,235 @@
+"""The moderators' back office for the catalogue."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalogue import services
+from catalogue.models import (
+    BuildingBlock,
+    CollaborationModel,
+    Component,
+    ComponentDependency,
+    ComponentLink,
+    Domain,
+    Provider,
+    Reuse,
+    Tag,
+)
+
+
+class HistoryTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    """Per-language fields side by side, and a history page with revert."""
+
+
+class ComponentLinkInline(admin.TabularInline):
+    model = ComponentLink
+    extra = 0
+
+
+class ComponentDependencyInline(admin.TabularInline):
+    model = ComponentDependency
+    fk_name = "component"
+    extra = 0
+    autocomplete_fields = ("depends_on",)
+    verbose_name = _("dependency")
+    verbose_name_plural = _("depends on")
+
+
+class ReuseInline(TranslationTabularInline):
+    model = Reuse
+    extra = 0
+    autocomplete_fields = ("organisation",)
+    fields = (
+        "organisation",
+        "project",
+        "since",
+        "estimated_saving_eur",
+        "publication_state",
+    )
+
+
+@admin.register(Component)
+class ComponentAdmin(HistoryTranslationAdmin):
+    list_display = (
+        "name",
+        "acronym",
+        "provider",
+        "kind",
+        "lifecycle_status",
+        "publication_state",
+        "updated_at",
+    )
+    list_filter = (
+        "publication_state",
+        "lifecycle_status",
+        "kind",
+        "building_block",
+        "domain",
+        "collaboration_model",
+        ("provider", admin.RelatedOnlyFieldListFilter),
+        "updated_at",
+    )
+    # modeltranslation expands "name" to the current language only, so every
+    # language column is listed explicitly.
+    search_fields = (
+        "slug",
+        "acronym",
+        "name_nl",
+        "name_fr",
+        "name_en",
+        "provider__acronym_nl",
+        "provider__acronym_fr",
+        "provider__acronym_en",
+    )
+    list_select_related = ("provider",)
+    list_per_page = 50
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = (
+        "provider",
+        "building_block",
+        "domain",
+        "collaboration_model",
+        "successor",
+        "tags",
+    )
+    readonly_fields = ("published_at", "created_at", "updated_at")
+    inlines = (ComponentLinkInline, ComponentDependencyInline, ReuseInline)
+    actions = ("publish", "archive")
+    fieldsets = (
+        (None, {"fields": ("name", "acronym", "slug", "summary", "description")}),
+        (
+            _("Classification"),
+            {
+                "fields": (
+                    "kind",
+                    "building_block",
+                    "domain",
+                    "provider",
+                    "government_level",
+                    "collaboration_model",
+                    "tags",
+                    "languages",
+                    "licence",
+                )
+            },
+        ),
+        (_("Lifecycle"), {"fields": ("lifecycle_status", "successor")}),
+        (_("Support"), {"fields": ("support_name", "support_email", "support_phone")}),
+        (
+            _("Publication"),
+            {
+                "fields": (
+                    "publication_state",
+                    "published_at",
+                    "source_reference",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+
+    def save_model(self, request, obj, form, change) -> None:
+        if obj.is_public:
+            obj.mark_published()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=_("Publish the selected components"), permissions=["change"]
+    )
+    def publish(self, request: HttpRequest, queryset: QuerySet[Component]) -> None:
+        count = services.publish_components(components=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%d component published.", "%d components published.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Archive the selected components"), permissions=["change"]
+    )
+    def archive(self, request: HttpRequest, queryset: QuerySet[Component]) -> None:
+        count = services.archive_components(components=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%d component archived.", "%d components archived.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Provider)
+class ProviderAdmin(HistoryTranslationAdmin):
+    list_display = ("name", "acronym", "kind", "website_url", "updated_at")
+    list_filter = ("kind",)
+    search_fields = (
+        "slug",
+        "name_nl",
+        "name_fr",
+        "name_en",
+        "acronym_nl",
+        "acronym_fr",
+        "acronym_en",
+    )
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Reuse)
+class ReuseAdmin(HistoryTranslationAdmin):
+    list_display = (
+        "component",
+        "organisation",
+        "project",
+        "since",
+        "estimated_saving_eur",
+        "publication_state",
+    )
+    list_filter = (
+        "publication_state",
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "project_nl",
+        "project_fr",
+        "project_en",
+        "component__name_nl",
+        "component__slug",
+    )
+    list_select_related = ("component", "organisation")
+    autocomplete_fields = ("component", "organisation")
+
+
+@admin.register(CollaborationModel)
+class CollaborationModelAdmin(HistoryTranslationAdmin):
+    list_display = ("name", "slug", "position")
+    search_fields = ("name_nl", "name_fr", "name_en")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(BuildingBlock)
+class BuildingBlockAdmin(TranslationAdmin):
+    list_display = ("name", "family", "position")
+    list_filter = ("family",)
+    search_fields = ("name_nl", "name_fr", "name_en")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Domain)
+class DomainAdmin(TranslationAdmin):
+    list_display = ("name", "slug", "position")
+    search_fields = ("name_nl", "name_fr", "name_en")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(TranslationAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("slug", "name_nl", "name_fr", "name_en")
+    prepopulated_fields = {"slug": ("name",)}

@@ -1,0 +1,590 @@
+"""The catalogue: reusable components, who provides them and who reuses them.
+
+Translatable fields (names, summaries, descriptions) are registered in
+`catalogue/translation.py`: django-modeltranslation adds one column per
+language (`name_nl`, `name_fr`, `name_en`), which PostgreSQL full-text search
+can index language by language.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicationState(models.TextChoices):
+    """Where a catalogue entry stands in moderation. Only PUBLISHED is public."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ComponentKind(models.TextChoices):
+    API = "api", _("API")
+    COMPONENT = "component", _("Software component")
+    SERVICE = "service", _("Service")
+    PLATFORM = "platform", _("Platform")
+    AUTHENTIC_SOURCE = "authentic_source", _("Authentic source")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+
+
+class LifecycleStatus(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    IN_DEVELOPMENT = "in_development", _("In development")
+    AVAILABLE = "available", _("Available")
+    DEPRECATED = "deprecated", _("Deprecated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class GovernmentLevel(models.TextChoices):
+    FEDERAL = "federal", _("Federal")
+    INTERFEDERAL = "interfederal", _("Interfederal")
+    REGIONAL = "regional", _("Regional or community")
+    LOCAL = "local", _("Local")
+    EUROPEAN = "european", _("European")
+
+
+class ProviderKind(models.TextChoices):
+    FEDERAL_PUBLIC_SERVICE = "federal_public_service", _("Federal public service")
+    SOCIAL_SECURITY_INSTITUTION = (
+        "social_security_institution",
+        _("Public social-security institution"),
+    )
+    PUBLIC_INSTITUTION = "public_institution", _("Public-benefit institution")
+    REGIONAL_ADMINISTRATION = (
+        "regional_administration",
+        _("Regional or community administration"),
+    )
+    GOVERNMENT_ICT_ASSOCIATION = (
+        "government_ict_association",
+        _("Government ICT association"),
+    )
+    HEALTH_NETWORK = "health_network", _("Health network")
+    PRIVATE_COMPANY = "private_company", _("Private partner")
+
+
+class LinkKind(models.TextChoices):
+    DOCUMENTATION = "documentation", _("Documentation")
+    API_SPECIFICATION = "api_specification", _("API specification")
+    SOURCE_CODE = "source_code", _("Source code")
+    WEBSITE = "website", _("Website")
+    OTHER = "other", _("Other")
+
+
+class Language(models.TextChoices):
+    """Languages a component can be used in (not only the portal's languages)."""
+
+    DUTCH = "nl", _("Dutch")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+    ENGLISH = "en", _("English")
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SlugQuerySet(models.QuerySet):
+    """Slugs are the natural keys: fixtures and imports refer to rows by slug."""
+
+    def get_by_natural_key(self, slug: str) -> models.Model:
+        return self.get(slug=slug)
+
+
+class SlugNaturalKeyMixin:
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Domain(SlugNaturalKeyMixin, models.Model):
+    """A policy domain: social security, health, enterprises, ..."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BuildingBlock(SlugNaturalKeyMixin, models.Model):
+    """A block of the deck's "generic public service" map, or a G-Cloud layer."""
+
+    class Family(models.TextChoices):
+        PUBLIC_SERVICE = (
+            "public_service",
+            _("Building blocks of a generic public service"),
+        )
+        G_CLOUD = "g_cloud", _("G-Cloud layers")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    family = models.CharField(_("family"), max_length=20, choices=Family)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("building block")
+        verbose_name_plural = _("building blocks")
+        ordering = ["family", "position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollaborationModel(SlugNaturalKeyMixin, models.Model):
+    """How a component is financed and maintained between institutions."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    definition = models.TextField(_("definition"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collaboration model")
+        verbose_name_plural = _("collaboration models")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(SlugNaturalKeyMixin, models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderQuerySet(SlugQuerySet):
+    def with_published_component_count(self) -> ProviderQuerySet:
+        return self.annotate(
+            published_component_count=Count(
+                "components",
+                filter=Q(components__publication_state=PublicationState.PUBLISHED),
+            )
+        )
+
+
+class Provider(SlugNaturalKeyMixin, TimestampedModel):
+    """An organisation that offers components (and, often, reuses others')."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=ProviderKind)
+    description = models.TextField(_("description"), blank=True)
+    website_url = models.URLField(_("website"), max_length=500, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class ComponentQuerySet(SlugQuerySet):
+    def published(self) -> ComponentQuerySet:
+        """The only gate between the catalogue and the public: every public
+        page, feed, export and API goes through this method."""
+        return self.filter(publication_state=PublicationState.PUBLISHED)
+
+    def with_reuse_count(self) -> ComponentQuerySet:
+        return self.annotate(
+            reuse_count=Count(
+                "reuses",
+                filter=Q(reuses__publication_state=PublicationState.PUBLISHED),
+                distinct=True,
+            )
+        )
+
+    def for_listing(self) -> ComponentQuerySet:
+        """Everything a result card shows, in a fixed number of queries."""
+        return (
+            self.published()
+            .with_reuse_count()
+            .select_related("provider", "building_block", "domain")
+        )
+
+    def for_detail(self) -> ComponentQuerySet:
+        """Everything a component page shows, in a fixed number of queries."""
+        published = Component.objects.published().select_related("provider")
+        return (
+            self.for_listing()
+            .select_related("collaboration_model", "successor")
+            .prefetch_related(
+                "tags",
+                "links",
+                models.Prefetch("depends_on", queryset=published),
+                models.Prefetch("used_by", queryset=published),
+                models.Prefetch(
+                    "reuses",
+                    queryset=Reuse.objects.published().select_related("organisation"),
+                ),
+            )
+        )
+
+    def recently_updated(self) -> ComponentQuerySet:
+        return self.order_by("-updated_at")
+
+
+class Component(SlugNaturalKeyMixin, TimestampedModel):
+    """A reusable component, service, API, platform or authentic source."""
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    # The ict-reuse.be slugs are kept verbatim: links in the wild point at them.
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ComponentKind)
+    building_block = models.ForeignKey(
+        BuildingBlock,
+        models.PROTECT,
+        related_name="components",
+        verbose_name=_("building block"),
+    )
+    domain = models.ForeignKey(
+        Domain, models.PROTECT, related_name="components", verbose_name=_("domain")
+    )
+    provider = models.ForeignKey(
+        Provider,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="components",
+        verbose_name=_("provider"),
+        help_text=_("Empty while the providing organisation is not yet confirmed."),
+    )
+    government_level = models.CharField(
+        _("government level"),
+        max_length=20,
+        choices=GovernmentLevel,
+        default=GovernmentLevel.FEDERAL,
+    )
+    lifecycle_status = models.CharField(
+        _("lifecycle status"),
+        max_length=20,
+        choices=LifecycleStatus,
+        default=LifecycleStatus.AVAILABLE,
+    )
+    successor = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+        help_text=_("The component to use instead, once this one is deprecated."),
+    )
+    collaboration_model = models.ForeignKey(
+        CollaborationModel,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="components",
+        verbose_name=_("collaboration model"),
+    )
+    licence = models.CharField(
+        _("licence"),
+        max_length=64,
+        blank=True,
+        help_text=_("SPDX identifier, e.g. EUPL-1.2, where known."),
+    )
+    support_name = models.CharField(_("support contact"), max_length=200, blank=True)
+    support_email = models.EmailField(_("support e-mail"), blank=True)
+    support_phone = models.CharField(_("support phone"), max_length=40, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Language),
+        verbose_name=_("languages supported"),
+        default=list,
+        blank=True,
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="components", verbose_name=_("tags")
+    )
+    depends_on = models.ManyToManyField(
+        "self",
+        through="ComponentDependency",
+        symmetrical=False,
+        blank=True,
+        related_name="used_by",
+        verbose_name=_("depends on"),
+    )
+    publication_state = models.CharField(
+        _("publication state"),
+        max_length=20,
+        choices=PublicationState,
+        default=PublicationState.DRAFT,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    source_reference = models.CharField(
+        _("source reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the facts of this entry come from."),
+    )
+
+    objects = ComponentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True)
+                | Q(
+                    lifecycle_status__in=[
+                        LifecycleStatus.DEPRECATED,
+                        LifecycleStatus.WITHDRAWN,
+                    ]
+                ),
+                name="catalogue_component_successor_only_when_retired",
+                violation_error_message=_(
+                    "Only a deprecated or withdrawn component can have a successor."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")),
+                name="catalogue_component_not_own_successor",
+                violation_error_message=_("A component cannot succeed itself."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(publication_state=PublicationState.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="catalogue_component_published_has_date",
+            ),
+        ]
+        indexes = [
+            # Home page "newest components" and feeds: published rows by date.
+            models.Index(
+                F("published_at").desc(),
+                name="catalogue_component_newest_idx",
+                condition=Q(publication_state=PublicationState.PUBLISHED),
+            ),
+            # Moderators' queue: entries by state, oldest change first.
+            models.Index(
+                fields=["publication_state", "updated_at"],
+                name="catalogue_component_state_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:component-detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication_state == PublicationState.PUBLISHED
+
+    def mark_published(self) -> None:
+        self.publication_state = PublicationState.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+
+
+class ComponentLinkQuerySet(models.QuerySet):
+    def get_by_natural_key(self, component_slug: str, url: str) -> ComponentLink:
+        return self.get(component__slug=component_slug, url=url)
+
+
+class ComponentLink(models.Model):
+    """Documentation, API specification, source code or website of a component."""
+
+    component = models.ForeignKey(
+        Component, models.CASCADE, related_name="links", verbose_name=_("component")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LinkKind)
+    url = models.URLField(_("URL"), max_length=500)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language, blank=True
+    )
+
+    objects = ComponentLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "url"],
+                name="catalogue_componentlink_unique_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def natural_key(self) -> tuple[str, str]:
+        return (*self.component.natural_key(), self.url)
+
+    natural_key.dependencies = ["catalogue.component"]
+
+
+class ComponentDependencyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, component_slug: str, depends_on_slug: str):
+        return self.get(
+            component__slug=component_slug, depends_on__slug=depends_on_slug
+        )
+
+
+class ComponentDependency(models.Model):
+    """`component` needs `depends_on` to work; read backwards, it is "used by"."""
+
+    component = models.ForeignKey(
+        Component,
+        models.CASCADE,
+        related_name="dependency_links",
+        verbose_name=_("component"),
+    )
+    depends_on = models.ForeignKey(
+        Component,
+        models.CASCADE,
+        related_name="dependant_links",
+        verbose_name=_("depends on"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ComponentDependencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "depends_on"],
+                name="catalogue_componentdependency_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(component=F("depends_on")),
+                name="catalogue_componentdependency_not_self",
+                violation_error_message=_("A component cannot depend on itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} → {self.depends_on}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.component.slug, self.depends_on.slug)
+
+    natural_key.dependencies = ["catalogue.component"]
+
+
+class ReuseQuerySet(models.QuerySet):
+    def get_by_natural_key(self, component_slug: str, organisation_slug: str) -> Reuse:
+        return self.get(
+            component__slug=component_slug, organisation__slug=organisation_slug
+        )
+
+    def published(self) -> ReuseQuerySet:
+        """A reuse is public only when it and its component both are."""
+        return self.filter(
+            publication_state=PublicationState.PUBLISHED,
+            component__publication_state=PublicationState.PUBLISHED,
+        )
+
+
+class Reuse(TimestampedModel):
+    """An organisation reusing a component in a project: the evidence behind
+    every reuse count and savings figure."""
+
+    component = models.ForeignKey(
+        Component, models.PROTECT, related_name="reuses", verbose_name=_("component")
+    )
+    organisation = models.ForeignKey(
+        Provider,
+        models.PROTECT,
+        related_name="reuses",
+        verbose_name=_("reusing organisation"),
+    )
+    project = models.CharField(_("project"), max_length=200)
+    since = models.DateField(_("in use since"), null=True, blank=True)
+    estimated_saving_eur = models.DecimalField(
+        _("estimated saving (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    testimonial = models.TextField(_("testimonial"), blank=True)
+    publication_state = models.CharField(
+        _("publication state"),
+        max_length=20,
+        choices=PublicationState,
+        default=PublicationState.DRAFT,
+    )
+    source_reference = models.CharField(
+        _("source reference"), max_length=300, blank=True
+    )
+
+    objects = ReuseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reuse")
+        verbose_name_plural = _("reuses")
+        ordering = ["-since", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_saving_eur__isnull=True)
+                | Q(estimated_saving_eur__gte=0),
+                name="catalogue_reuse_saving_not_negative",
+                violation_error_message=_("An estimated saving cannot be negative."),
+            ),
+            # One declaration per organisation and component: a second project
+            # of the same organisation updates its declaration.
+            models.UniqueConstraint(
+                fields=["component", "organisation"],
+                name="catalogue_reuse_one_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.component} ({self.project})"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.component.slug, self.organisation.slug)
+
+    natural_key.dependencies = ["catalogue.component", "catalogue.provider"]

@@ -1,0 +1,60 @@
+"""Translated fields (django-modeltranslation) and change history.
+
+History is registered here, after translation, so that django-simple-history
+sees the per-language columns (registering it on the model instead breaks
+saving: see django-simple-history issue #209).
+"""
+
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
+
+from catalogue.models import (
+    BuildingBlock,
+    CollaborationModel,
+    Component,
+    Domain,
+    Provider,
+    Reuse,
+    Tag,
+)
+
+
+@register(Domain)
+class DomainTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(BuildingBlock)
+class BuildingBlockTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(CollaborationModel)
+class CollaborationModelTranslation(TranslationOptions):
+    fields = ("name", "definition")
+
+
+@register(Tag)
+class TagTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Provider)
+class ProviderTranslation(TranslationOptions):
+    fields = ("name", "acronym", "description")
+
+
+@register(Component)
+class ComponentTranslation(TranslationOptions):
+    fields = ("name", "summary", "description")
+
+
+@register(Reuse)
+class ReuseTranslation(TranslationOptions):
+    fields = ("project", "testimonial")
+
+
+register_history(Provider)
+register_history(Component, m2m_fields=["tags"])
+register_history(Reuse)
+register_history(CollaborationModel)

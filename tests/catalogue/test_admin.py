@@ -1,0 +1,126 @@
+import pytest
+from django.urls import reverse
+
+from catalogue.models import Component, PublicationState
+from tests.factories import (
+    make_building_block,
+    make_component,
+    make_domain,
+    make_provider,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:catalogue_component_changelist")
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_the_component_changelist_makes_a_fixed_number_of_queries(
+    moderator_client, django_assert_num_queries, rows
+):
+    block, domain = make_building_block(), make_domain()
+    for _ in range(rows):
+        make_component(building_block=block, domain=domain, provider=make_provider())
+    moderator_client.get(CHANGELIST)  # warm the session and content types
+
+    # session, user; the choices of four list filters (building block, domain,
+    # collaboration model, provider); two counts (filtered and total); the page
+    # of components joined with their providers; two for the date hierarchy
+    # (range, then days).
+    with django_assert_num_queries(11):
+        response = moderator_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == rows
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Gestion des processus", "Procesbeheer", "Process management", "PROC", "ONSS"],
+)
+def test_search_finds_components_by_name_and_acronym_in_every_language(
+    moderator_client, query
+):
+    make_component(
+        slug="procesbeheer",
+        acronym="PROC",
+        name_nl="Procesbeheer",
+        name_fr="Gestion des processus",
+        name_en="Process management",
+        provider=make_provider(acronym_nl="RSZ", acronym_fr="ONSS", acronym_en="NSSO"),
+    )
+    make_component(
+        name_nl="Iets anders", name_fr="Autre chose", name_en="Something else"
+    )
+
+    response = moderator_client.get(CHANGELIST, {"q": query})
+
+    assert [c.slug for c in response.context["cl"].result_list] == ["procesbeheer"]
+
+
+@pytest.mark.parametrize(
+    ("action", "state"),
+    [("publish", PublicationState.PUBLISHED), ("archive", PublicationState.ARCHIVED)],
+)
+def test_publish_and_archive_actions_record_who_did_it(
+    moderator_client, moderator, action, state
+):
+    draft = make_component(publication_state=PublicationState.SUBMITTED)
+    published = make_component()
+
+    response = moderator_client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [draft.pk, published.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    for component in (draft, published):
+        component.refresh_from_db()
+        assert component.publication_state == state
+    if state == PublicationState.PUBLISHED:
+        assert draft.published_at is not None
+    changed = draft.history.latest()
+    assert changed.history_user == moderator
+    assert changed.history_change_reason in {"published", "archived"}
+
+
+def test_a_non_staff_user_cannot_reach_the_admin(client):
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "admin_name",
+    [
+        "catalogue_provider",
+        "catalogue_reuse",
+        "catalogue_collaborationmodel",
+        "catalogue_buildingblock",
+        "catalogue_domain",
+        "catalogue_tag",
+        "networks_network",
+        "networks_event",
+        "accounts_user",
+    ],
+)
+def test_every_back_office_list_and_add_form_opens(moderator_client, admin_name):
+    for view in ("changelist", "add"):
+        response = moderator_client.get(reverse(f"admin:{admin_name}_{view}"))
+        assert response.status_code == 200, (admin_name, view)
+
+
+def test_the_component_change_form_opens_with_its_inlines(moderator_client):
+    component = make_component()
+    component.depends_on.add(make_component())
+
+    response = moderator_client.get(
+        reverse("admin:catalogue_component_change", args=[component.pk])
+    )
+
+    assert response.status_code == 200
+    prefixes = {f.formset.prefix for f in response.context["inline_admin_formsets"]}
+    assert prefixes == {"links", "dependency_links", "reuses"}
+    assert Component.objects.count() == 2
