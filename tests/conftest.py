@@ -1,6 +1,9 @@
 import os
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from tests.factories import make_user
 
@@ -57,3 +60,17 @@ def moderator(db):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture(scope="module")
+def seeded_catalogue(django_db_setup, django_db_blocker) -> str:
+    """The real catalogue, loaded once per test module and rolled back after it.
+
+    Tests that use it still take the `db` fixture: each runs in a savepoint
+    inside this module-wide transaction.
+    """
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_catalogue", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
