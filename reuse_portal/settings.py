@@ -158,6 +158,13 @@ STORAGES = {
 
 SECURE_CSP = {
     "default-src": ["'self'"],
+    # The one inline style attribute of django-simple-history's admin history
+    # page (`style="border-top: 0"`), allowed by its hash and nothing else.
+    "style-src": [
+        "'self'",
+        "'unsafe-hashes'",
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+    ],
     "img-src": ["'self'", "data:"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],

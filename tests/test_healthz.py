@@ -46,11 +46,19 @@ def test_healthz_answers_503_when_the_database_does_not():
         SECURE_SSL_REDIRECT="0",
     )
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "reuse_portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+        ],
         cwd=settings.BASE_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -59,7 +67,9 @@ def test_healthz_answers_503_when_the_database_does_not():
                 status, body = get(f"http://127.0.0.1:{port}/healthz")
                 break
             except (ConnectionError, urllib.error.URLError):
-                assert time.monotonic() < deadline, "the server did not start"
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"the server did not start:\n{server.stdout.read()}")
                 time.sleep(0.2)
     finally:
         server.terminate()

@@ -30,7 +30,7 @@ def test_a_missing_secret_key_stops_start_up_outside_debug():
 
 def test_debug_is_off_unless_asked():
     script = "from django.conf import settings; print(settings.DEBUG)"
-    result = run_manage("shell", "-c", script, SECRET_KEY="x" * 50)
+    result = run_manage("shell", "--no-imports", "-c", script, SECRET_KEY="x" * 50)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
