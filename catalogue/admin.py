@@ -140,6 +140,11 @@ class ComponentAdmin(HistoryTranslationAdmin):
             obj.mark_published()
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Tags are saved only now; search needs them.
+        Component.objects.filter(pk=form.instance.pk).refresh_related_terms()
+
     @admin.action(
         description=_("Publish the selected components"), permissions=["change"]
     )
@@ -179,6 +184,11 @@ class ProviderAdmin(HistoryTranslationAdmin):
         "acronym_en",
     )
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Components are found by their provider's names too.
+        obj.components.refresh_related_terms()
 
 
 @admin.register(Reuse)
@@ -233,3 +243,7 @@ class TagAdmin(TranslationAdmin):
     list_display = ("name", "slug")
     search_fields = ("slug", "name_nl", "name_fr", "name_en")
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        obj.components.refresh_related_terms()

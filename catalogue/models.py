@@ -8,9 +8,23 @@ can index language by language.
 
 from __future__ import annotations
 
+import operator
+import re
+from functools import reduce
+
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +100,56 @@ class Language(models.TextChoices):
     FRENCH = "fr", _("French")
     GERMAN = "de", _("German")
     ENGLISH = "en", _("English")
+
+
+# Text search configurations created in migration 0003: one per language,
+# each unaccenting before stemming.
+SEARCH_CONFIGURATIONS = {
+    "nl": "portal_nl",
+    "fr": "portal_fr",
+    "en": "portal_en",
+}
+SIMPLE_SEARCH_CONFIGURATION = "portal_simple"
+LANGUAGE_CODES = tuple(SEARCH_CONFIGURATIONS)
+# Longer queries are cut: nobody types more, and each word costs a term.
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a query, lower-cased, without tsquery syntax.
+
+    "e-Box" gives ["ebox"]: hyphens inside names are dropped rather than
+    split, so "ebox" and "e-box" find the same thing.
+    """
+    joined = re.sub(r"(?<=\w)[-'’.](?=\w)", "", text.lower())
+    return re.findall(r"\w+", joined)[:MAX_SEARCH_WORDS]
+
+
+def interleave(fields: list[str]) -> list:
+    """Field names separated by spaces, as arguments for Concat()."""
+    parts: list = []
+    for field in fields:
+        parts += [
+            Coalesce(field, Value(""), output_field=models.TextField()),
+            Value(" "),
+        ]
+    return parts[:-1]
+
+
+def search_document() -> SearchVector:
+    """What a component search looks at, and how much each part weighs."""
+    document = SearchVector("acronym", config=SIMPLE_SEARCH_CONFIGURATION, weight="A")
+    for language, config in SEARCH_CONFIGURATIONS.items():
+        document += SearchVector(f"name_{language}", config=config, weight="A")
+        document += SearchVector(
+            f"name_{language}", config=SIMPLE_SEARCH_CONFIGURATION, weight="A"
+        )
+        document += SearchVector(f"summary_{language}", config=config, weight="B")
+        document += SearchVector(f"description_{language}", config=config, weight="C")
+    document += SearchVector(
+        "related_terms", config=SIMPLE_SEARCH_CONFIGURATION, weight="B"
+    )
+    return document
 
 
 class TimestampedModel(models.Model):
@@ -262,8 +326,90 @@ class ComponentQuerySet(SlugQuerySet):
             )
         )
 
-    def recently_updated(self) -> ComponentQuerySet:
-        return self.order_by("-updated_at")
+    def search(self, text: str) -> ComponentQuerySet:
+        """Components matching `text` in any language, best first.
+
+        Full-text (stemmed, unaccented, every word as a prefix) in NL, FR and
+        EN, plus trigram similarity on names for typos. Annotates `relevance`;
+        an acronym typed alone ranks its component first.
+        """
+        words = search_words(text)
+        if not words:
+            return self.none()
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        query = reduce(
+            operator.or_,
+            (
+                SearchQuery(prefixes, config=config, search_type="raw")
+                for config in [
+                    *SEARCH_CONFIGURATIONS.values(),
+                    SIMPLE_SEARCH_CONFIGURATION,
+                ]
+            ),
+        )
+        typed = " ".join(words)
+        return self.filter(
+            Q(search_vector=query) | Q(names_text__trigram_word_similar=typed)
+        ).annotate(
+            relevance=SearchRank(F("search_vector"), query)
+            + TrigramWordSimilarity(typed, "names_text")
+            + Case(When(acronym__iexact=typed, then=Value(10.0)), default=Value(0.0))
+        )
+
+    def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
+        """Suggestions when a search finds nothing: the most similar names."""
+        typed = " ".join(search_words(text))
+        return (
+            self.annotate(similarity=TrigramWordSimilarity(typed, "names_text"))
+            .filter(similarity__gt=0.2)
+            .order_by("-similarity")[:limit]
+        )
+
+    def refresh_related_terms(self) -> int:
+        """Copy provider names and tags into `related_terms` for search."""
+        provider_names = (
+            Provider.objects.filter(pk=OuterRef("provider_id"))
+            .annotate(
+                names=Concat(
+                    *interleave(
+                        [
+                            f"{field}_{lang}"
+                            for field in ("acronym", "name")
+                            for lang in LANGUAGE_CODES
+                        ]
+                    ),
+                    output_field=models.TextField(),
+                )
+            )
+            .values("names")
+        )
+        tag_names = (
+            Tag.objects.filter(components=OuterRef("pk"))
+            .order_by()
+            .values("components")
+            .annotate(
+                names=StringAgg(
+                    Concat(
+                        *interleave([f"name_{lang}" for lang in LANGUAGE_CODES]),
+                        output_field=models.TextField(),
+                    ),
+                    delimiter=" ",
+                )
+            )
+            .values("names")
+        )
+        return self.update(
+            related_terms=Concat(
+                Coalesce(
+                    Subquery(provider_names), Value(""), output_field=models.TextField()
+                ),
+                Value(" "),
+                Coalesce(
+                    Subquery(tag_names), Value(""), output_field=models.TextField()
+                ),
+                output_field=models.TextField(),
+            )
+        )
 
 
 class Component(SlugNaturalKeyMixin, TimestampedModel):
@@ -362,6 +508,39 @@ class Component(SlugNaturalKeyMixin, TimestampedModel):
         blank=True,
         help_text=_("Where the facts of this entry come from."),
     )
+    # Provider names and tags, copied here so that one index answers a search.
+    # Kept up to date by ComponentQuerySet.refresh_related_terms().
+    related_terms = models.TextField(
+        _("related search terms"), blank=True, editable=False
+    )
+    search_vector = models.GeneratedField(
+        expression=search_document(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # Names and acronym in lower case without hyphens ("e-Box" is "ebox"),
+    # for typo-tolerant (trigram) matching.
+    names_text = models.GeneratedField(
+        expression=Lower(
+            Replace(
+                Concat(
+                    "acronym",
+                    Value(" "),
+                    "name_nl",
+                    Value(" "),
+                    "name_fr",
+                    Value(" "),
+                    "name_en",
+                    output_field=models.TextField(),
+                ),
+                Value("-"),
+                Value(""),
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = ComponentQuerySet.as_manager()
 
@@ -405,6 +584,14 @@ class Component(SlugNaturalKeyMixin, TimestampedModel):
             models.Index(
                 fields=["publication_state", "updated_at"],
                 name="catalogue_component_state_idx",
+            ),
+            # ComponentQuerySet.search(): full-text match in all three languages.
+            GinIndex(fields=["search_vector"], name="catalogue_component_search_idx"),
+            # ComponentQuerySet.search(): misspelt names ("ehelthbox").
+            GinIndex(
+                fields=["names_text"],
+                opclasses=["gin_trgm_ops"],
+                name="catalogue_component_names_trgm",
             ),
         ]
 

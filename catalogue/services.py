@@ -81,4 +81,6 @@ def load_fixture(*, path: Path) -> FixtureLoadReport:
             for field_name, values in (deserialized.m2m_data or {}).items():
                 getattr(instance, field_name).set(values)
             created[label] += 1
+        if created:
+            Component.objects.refresh_related_terms()
     return FixtureLoadReport(created=created, kept=kept)

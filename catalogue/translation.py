@@ -55,6 +55,11 @@ class ReuseTranslation(TranslationOptions):
 
 
 register_history(Provider)
-register_history(Component, m2m_fields=["tags"])
+register_history(
+    Component,
+    m2m_fields=["tags"],
+    # Derived for search; a revision's diff should show only what people wrote.
+    excluded_fields=["related_terms", "search_vector", "names_text"],
+)
 register_history(Reuse)
 register_history(CollaborationModel)
