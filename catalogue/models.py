@@ -191,6 +191,16 @@ class Domain(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
+class BuildingBlockQuerySet(SlugQuerySet):
+    def with_published_component_count(self) -> BuildingBlockQuerySet:
+        return self.annotate(
+            published_component_count=Count(
+                "components",
+                filter=Q(components__publication_state=PublicationState.PUBLISHED),
+            )
+        )
+
+
 class BuildingBlock(SlugNaturalKeyMixin, models.Model):
     """A block of the deck's "generic public service" map, or a G-Cloud layer."""
 
@@ -207,7 +217,7 @@ class BuildingBlock(SlugNaturalKeyMixin, models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = SlugQuerySet.as_manager()
+    objects = BuildingBlockQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("building block")
@@ -284,6 +294,9 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:provider-detail", args=[self.slug])
+
 
 class ComponentQuerySet(SlugQuerySet):
     def published(self) -> ComponentQuerySet:
@@ -311,18 +324,23 @@ class ComponentQuerySet(SlugQuerySet):
     def for_detail(self) -> ComponentQuerySet:
         """Everything a component page shows, in a fixed number of queries."""
         published = Component.objects.published().select_related("provider")
+        # The networks app builds on the catalogue, never the reverse: its
+        # model is reached through the relation, not imported.
+        network_model = Component._meta.get_field("networks").related_model
         return (
             self.for_listing()
-            .select_related("collaboration_model", "successor")
+            .select_related("collaboration_model")
             .prefetch_related(
                 "tags",
                 "links",
+                models.Prefetch("successor", queryset=published),
                 models.Prefetch("depends_on", queryset=published),
                 models.Prefetch("used_by", queryset=published),
                 models.Prefetch(
                     "reuses",
                     queryset=Reuse.objects.published().select_related("organisation"),
                 ),
+                models.Prefetch("networks", queryset=network_model.objects.published()),
             )
         )
 
@@ -393,7 +411,7 @@ class ComponentQuerySet(SlugQuerySet):
                         *interleave([f"name_{lang}" for lang in LANGUAGE_CODES]),
                         output_field=models.TextField(),
                     ),
-                    delimiter=" ",
+                    delimiter=Value(" "),
                 )
             )
             .values("names")
@@ -775,3 +793,18 @@ class Reuse(TimestampedModel):
         return (self.component.slug, self.organisation.slug)
 
     natural_key.dependencies = ["catalogue.component", "catalogue.provider"]
+
+
+def key_figures() -> dict[str, int]:
+    """The portal's headline numbers, counted from published data only."""
+    network_model = Component._meta.get_field("networks").related_model
+    return {
+        "components": Component.objects.published().count(),
+        "providers": Provider.objects.filter(
+            components__publication_state=PublicationState.PUBLISHED
+        )
+        .distinct()
+        .count(),
+        "networks": network_model.objects.published().count(),
+        "reuses": Reuse.objects.published().count(),
+    }

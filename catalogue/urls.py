@@ -5,9 +5,28 @@ from catalogue import views
 app_name = "catalogue"
 
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("catalogue/", views.ComponentListView.as_view(), name="component-list"),
+    # The URL scheme of ict-reuse.be, so that existing links keep working.
     path(
         "service/<slug:slug>/",
         views.ComponentDetailView.as_view(),
         name="component-detail",
+    ),
+    path("providers/", views.ProviderListView.as_view(), name="provider-list"),
+    path(
+        "providers/<slug:slug>/",
+        views.ProviderDetailView.as_view(),
+        name="provider-detail",
+    ),
+    path(
+        "collaboration-models/",
+        views.CollaborationModelListView.as_view(),
+        name="collaborationmodel-list",
+    ),
+    path(
+        "building-blocks/",
+        views.BuildingBlockListView.as_view(),
+        name="buildingblock-list",
     ),
 ]

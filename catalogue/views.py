@@ -1,7 +1,109 @@
-from django.views.generic import DetailView
+"""The public pages of the catalogue."""
 
-from catalogue.models import Component
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
+from django.utils.translation import get_language
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from catalogue.filters import ComponentFilter
+from catalogue.models import (
+    BuildingBlock,
+    CollaborationModel,
+    Component,
+    Provider,
+    PublicationState,
+    Reuse,
+    key_figures,
+)
+
+
+class HomeView(TemplateView):
+    template_name = "catalogue/home.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        listing = Component.objects.for_listing()
+        return super().get_context_data(
+            figures=key_figures(),
+            newest=listing.order_by("-published_at", "pk")[:6],
+            most_reused=listing.filter(reuse_count__gt=0).order_by(
+                "-reuse_count", "pk"
+            )[:6],
+            building_blocks=BuildingBlock.objects.with_published_component_count(),
+            **kwargs,
+        )
+
+
+class ComponentListView(FilterView):
+    filterset_class = ComponentFilter
+    queryset = Component.objects.for_listing()
+    paginate_by = 20
+    # Invalid filters show their errors next to empty results, never a 500.
+    strict = True
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        filterset = context["filter"]
+        context["facets"] = filterset.facets()
+        context["is_searching"] = filterset.is_searching
+        if filterset.is_searching and not context["paginator"].count:
+            context["suggestions"] = Component.objects.published().closest_names(
+                filterset.form.cleaned_data["q"]
+            )
+        return context
 
 
 class ComponentDetailView(DetailView):
     queryset = Component.objects.for_detail()
+
+
+class ByNameInCurrentLanguage:
+    """Order a list by its name in the language of the request."""
+
+    def get_queryset(self):
+        name = Lower(f"name_{get_language()}")
+        return super().get_queryset().order_by(name, "pk")
+
+
+class ProviderListView(ByNameInCurrentLanguage, ListView):
+    queryset = (
+        Provider.objects.with_published_component_count()
+        .annotate(
+            reuse_count=Count(
+                "reuses",
+                filter=Q(
+                    reuses__publication_state=PublicationState.PUBLISHED,
+                    reuses__component__publication_state=PublicationState.PUBLISHED,
+                ),
+                distinct=True,
+            )
+        )
+        .filter(Q(published_component_count__gt=0) | Q(reuse_count__gt=0))
+    )
+
+
+class ProviderDetailView(DetailView):
+    queryset = Provider.objects.prefetch_related(
+        Prefetch("components", queryset=Component.objects.for_listing()),
+        Prefetch(
+            "reuses", queryset=Reuse.objects.published().select_related("component")
+        ),
+    )
+
+
+class CollaborationModelListView(ListView):
+    queryset = CollaborationModel.objects.prefetch_related(
+        Prefetch(
+            "components",
+            queryset=Component.objects.published().select_related("provider"),
+        )
+    )
+
+
+class BuildingBlockListView(ListView):
+    queryset = BuildingBlock.objects.prefetch_related(
+        Prefetch(
+            "components",
+            queryset=Component.objects.published().select_related("provider"),
+        )
+    )

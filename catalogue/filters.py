@@ -1,0 +1,192 @@
+"""Search, facets and sorting of the catalogue: one definition for the pages
+and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import django_filters
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Lower
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import (
+    BuildingBlock,
+    CollaborationModel,
+    Component,
+    ComponentKind,
+    Domain,
+    LifecycleStatus,
+    Provider,
+)
+
+
+def published_networks(request) -> QuerySet:
+    # Reached through the relation: the catalogue does not import `networks`.
+    network_model = Component._meta.get_field("networks").related_model
+    return network_model.objects.published()
+
+
+class ComponentFilter(django_filters.FilterSet):
+    SORT_CHOICES = [
+        ("relevance", _("Relevance")),
+        ("name", _("Name")),
+        ("newest", _("Newest")),
+        ("most_reused", _("Most reused")),
+    ]
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    provider = django_filters.ModelMultipleChoiceFilter(
+        label=_("Provider"),
+        to_field_name="slug",
+        queryset=Provider.objects.all(),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=ComponentKind.choices
+    )
+    building_block = django_filters.ModelMultipleChoiceFilter(
+        label=_("Building block"),
+        to_field_name="slug",
+        queryset=BuildingBlock.objects.all(),
+    )
+    domain = django_filters.ModelMultipleChoiceFilter(
+        label=_("Domain"), to_field_name="slug", queryset=Domain.objects.all()
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Lifecycle status"),
+        field_name="lifecycle_status",
+        choices=LifecycleStatus.choices,
+    )
+    collaboration_model = django_filters.ModelMultipleChoiceFilter(
+        label=_("Collaboration model"),
+        to_field_name="slug",
+        queryset=CollaborationModel.objects.all(),
+    )
+    network = django_filters.ModelMultipleChoiceFilter(
+        label=_("Network"),
+        field_name="networks",
+        to_field_name="slug",
+        queryset=published_networks,
+        distinct=True,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    # Facet name -> the value each component has for it.
+    FACETS = {
+        "provider": "provider__slug",
+        "kind": "kind",
+        "building_block": "building_block__slug",
+        "domain": "domain__slug",
+        "status": "lifecycle_status",
+        "collaboration_model": "collaboration_model__slug",
+        "network": "networks__slug",
+    }
+
+    class Meta:
+        model = Component
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Applied in filter_queryset(), after the search that ranks.
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*self.ordering())
+
+    @property
+    def is_searching(self) -> bool:
+        return bool(
+            self.is_bound
+            and self.form.is_valid()
+            and self.form.cleaned_data.get("q", "").strip()
+        )
+
+    def ordering(self) -> list:
+        sort = (
+            self.form.cleaned_data.get("sort") if self.form.is_valid() else ""
+        ) or ""
+        name = Lower(f"name_{get_language() or 'nl'}")
+        if sort == "name" or (sort in ("", "relevance") and not self.is_searching):
+            return [name, "pk"]
+        if sort == "newest":
+            return [F("published_at").desc(nulls_last=True), "pk"]
+        if sort == "most_reused":
+            return ["-reuse_count", name, "pk"]
+        return ["-relevance", name, "pk"]
+
+    def facets(self) -> list[Facet]:
+        """Every facet with its values and how many results each would give.
+
+        A facet's counts apply the search and all the *other* facets, so that
+        ticking a second value of the same facet widens the results, as the
+        counts promise. One query per facet, whatever the number of results.
+        """
+        if not self.form.is_valid():
+            return []
+        chosen = self.form.cleaned_data
+        facets = []
+        for facet_name, value_path in self.FACETS.items():
+            queryset = self.queryset
+            for name, filter_ in self.filters.items():
+                if name not in (facet_name, "sort"):
+                    queryset = filter_.filter(queryset, chosen.get(name))
+            counts = dict(
+                queryset.order_by()
+                .values_list(value_path)
+                .annotate(count=Count("pk", distinct=True))
+                .values_list(value_path, "count")
+            )
+            facets.append(self._facet(facet_name, counts, chosen.get(facet_name)))
+        return facets
+
+    def _facet(self, name: str, counts: dict, chosen) -> Facet:
+        filter_ = self.filters[name]
+        selected = {getattr(item, "slug", item) for item in chosen or []}
+        if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
+            choices = [
+                (obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)
+            ]
+        else:
+            choices = [
+                (str(value), str(label)) for value, label in filter_.extra["choices"]
+            ]
+        options = [
+            FacetOption(
+                value=value,
+                label=label,
+                count=counts.get(value, 0),
+                selected=value in selected,
+            )
+            for value, label in choices
+            if counts.get(value) or value in selected
+        ]
+        return Facet(name=name, label=str(filter_.label), options=options)
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(option.selected for option in self.options)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+
+def language_alternates(request: HttpRequest) -> dict:
+    """The current page in every language: for the switcher and hreflang links."""
+    query = request.GET.urlencode()
+    current = get_language()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(request.path, code)
+        alternates.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": f"{url}?{query}" if query else url,
+                "absolute_url": request.build_absolute_uri(url),
+                "is_current": code == current,
+            }
+        )
+    return {"language_alternates": alternates}
