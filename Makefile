@@ -33,12 +33,12 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 setup: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+	$(PY) manage.py collectstatic --noinput --verbosity=0
 
 run: export DEBUG ?= 1
 run: setup
 	$(WITH_PG) bash -c '$(PY) manage.py migrate --noinput \
 		&& $(PY) manage.py load_catalogue \
-		&& $(PY) manage.py collectstatic --noinput --verbosity=0 \
 		&& echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops everything)" \
 		&& exec $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)'
 

@@ -37,8 +37,10 @@ class ComponentFilter(django_filters.FilterSet):
     ]
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    # Model facets are chosen by slug, in the URL and in the query.
     provider = django_filters.ModelMultipleChoiceFilter(
         label=_("Provider"),
+        field_name="provider__slug",
         to_field_name="slug",
         queryset=Provider.objects.all(),
     )
@@ -47,11 +49,15 @@ class ComponentFilter(django_filters.FilterSet):
     )
     building_block = django_filters.ModelMultipleChoiceFilter(
         label=_("Building block"),
+        field_name="building_block__slug",
         to_field_name="slug",
         queryset=BuildingBlock.objects.all(),
     )
     domain = django_filters.ModelMultipleChoiceFilter(
-        label=_("Domain"), to_field_name="slug", queryset=Domain.objects.all()
+        label=_("Domain"),
+        field_name="domain__slug",
+        to_field_name="slug",
+        queryset=Domain.objects.all(),
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Lifecycle status"),
@@ -60,12 +66,13 @@ class ComponentFilter(django_filters.FilterSet):
     )
     collaboration_model = django_filters.ModelMultipleChoiceFilter(
         label=_("Collaboration model"),
+        field_name="collaboration_model__slug",
         to_field_name="slug",
         queryset=CollaborationModel.objects.all(),
     )
     network = django_filters.ModelMultipleChoiceFilter(
         label=_("Network"),
-        field_name="networks",
+        field_name="networks__slug",
         to_field_name="slug",
         queryset=published_networks,
         distinct=True,
@@ -131,9 +138,9 @@ class ComponentFilter(django_filters.FilterSet):
         ticking a second value of the same facet widens the results, as the
         counts promise. One query per facet, whatever the number of results.
         """
-        if not self.form.is_valid():
+        if self.is_bound and not self.form.is_valid():
             return []
-        chosen = self.form.cleaned_data
+        chosen = self.form.cleaned_data if self.is_bound else {}
         facets = []
         for facet_name, value_path in self.FACETS.items():
             queryset = self.queryset

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
+import unicodedata
 from functools import reduce
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -23,8 +24,8 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, Lower, Replace
+from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -121,7 +122,9 @@ def search_words(text: str) -> list[str]:
     "e-Box" gives ["ebox"]: hyphens inside names are dropped rather than
     split, so "ebox" and "e-box" find the same thing.
     """
-    joined = re.sub(r"(?<=\w)[-'’.](?=\w)", "", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
+    joined = re.sub(r"(?<=\w)[-'’.](?=\w)", "", unaccented)
     return re.findall(r"\w+", joined)[:MAX_SEARCH_WORDS]
 
 
@@ -353,7 +356,7 @@ class ComponentQuerySet(SlugQuerySet):
         """
         words = search_words(text)
         if not words:
-            return self.none()
+            return self.annotate(relevance=Value(0.0)).none()
         prefixes = " & ".join(f"{word}:*" for word in words)
         query = reduce(
             operator.or_,
@@ -536,10 +539,10 @@ class Component(SlugNaturalKeyMixin, TimestampedModel):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    # Names and acronym in lower case without hyphens ("e-Box" is "ebox"),
-    # for typo-tolerant (trigram) matching.
+    # Names and acronym in lower case, without accents or hyphens ("e-Box" is
+    # "ebox"), for typo-tolerant (trigram) matching.
     names_text = models.GeneratedField(
-        expression=Lower(
+        expression=Func(
             Replace(
                 Concat(
                     "acronym",
@@ -554,7 +557,10 @@ class Component(SlugNaturalKeyMixin, TimestampedModel):
                 Value("-"),
                 Value(""),
                 output_field=models.TextField(),
-            )
+            ),
+            function="portal_unaccent",
+            template="lower(%(function)s(%(expressions)s))",
+            output_field=models.TextField(),
         ),
         output_field=models.TextField(),
         db_persist=True,

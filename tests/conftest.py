@@ -1,7 +1,18 @@
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
@@ -74,3 +85,92 @@ def seeded_catalogue(django_db_setup, django_db_blocker) -> str:
         call_command("load_catalogue", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(server: subprocess.Popen, url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers, even if not with 200
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                output = server.stdout.read() if server.stdout else ""
+                pytest.fail(f"the server did not start:\n{output}")
+            time.sleep(0.2)
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]) -> Iterator[str]:
+    """Serve the portal with gunicorn on a free loopback port; yields its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "reuse_portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(server, f"{url}/healthz")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def portal_url(tmp_path_factory) -> str:
+    """The portal as it runs in production (gunicorn, DEBUG off, collected static
+    files), holding the real catalogue, in a database of its own.
+
+    Browser tests read it; they never write, so it is loaded once per session.
+    """
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        pytest.fail("DATABASE_URL is not set: run the suite with `make test`.")
+    parts = urllib.parse.urlsplit(base)
+    name = f"{parts.path.lstrip('/')}_browser_{os.getpid()}"
+    database_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+    )
+    env.setdefault("SECRET_KEY", "test-only-secret-key")
+    for command in (["migrate", "--noinput"], ["load_catalogue"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    with gunicorn(env) as url:
+        yield url
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -20,8 +20,21 @@ CREATE = "\n".join(
 )
 DROP = "\n".join(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name};" for name in CONFIGURATIONS)
 
+# unaccent() is only STABLE (its dictionary could change), so PostgreSQL
+# refuses it in generated columns and indexes. Pinning the dictionary makes
+# this wrapper safe to declare IMMUTABLE, the usual way round.
+CREATE_UNACCENT = """
+    CREATE FUNCTION portal_unaccent(text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
+"""
+DROP_UNACCENT = "DROP FUNCTION IF EXISTS portal_unaccent(text);"
+
 
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0002_postgres_extensions")]
 
-    operations = [migrations.RunSQL(CREATE, DROP)]
+    operations = [
+        migrations.RunSQL(CREATE, DROP),
+        migrations.RunSQL(CREATE_UNACCENT, DROP_UNACCENT),
+    ]

@@ -1,0 +1,244 @@
+"""The public pages: what they show, what they hide, and at what cost."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from catalogue.models import ComponentKind, PublicationState
+from networks.models import Membership
+from tests.factories import (
+    make_building_block,
+    make_component,
+    make_event,
+    make_network,
+    make_provider,
+    make_reuse,
+)
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = [state for state in PublicationState if state != PublicationState.PUBLISHED]
+
+
+def url(name: str, *args, language: str = "nl") -> str:
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def shown_slugs(response) -> list[str]:
+    return [component.slug for component in response.context["page_obj"].object_list]
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_catalogue_page_makes_a_fixed_number_of_queries(
+    client, django_assert_num_queries, rows
+):
+    block = make_building_block()
+    for _ in range(rows):
+        make_component(building_block=block)
+
+    # count; the page of components with provider, block, domain and reuse
+    # counts; per facet one count query (7); the choices of the five facets
+    # whose values live in tables (provider, building block, domain,
+    # collaboration model, network).
+    with django_assert_num_queries(14):
+        response = client.get(url("catalogue:component-list"))
+
+    assert response.status_code == 200
+    assert len(shown_slugs(response)) == min(rows, 20)
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_component_page_makes_a_fixed_number_of_queries(
+    client, django_assert_num_queries, rows
+):
+    component = make_component()
+    network = make_network()
+    for _ in range(rows):
+        other = make_component()
+        component.depends_on.add(other)
+        other.depends_on.add(component)
+        component.tags.create(
+            slug=f"tag-{other.pk}", name_nl="t", name_fr="t", name_en="t"
+        )
+        make_reuse(component=component)
+        network.components.add(component)
+
+    # the component with provider, block, domain, collaboration model and
+    # reuse count; then tags, links, depends on, used by, reuses, networks
+    # (and its successor, when it has one).
+    with django_assert_num_queries(7):
+        response = client.get(component.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(response.context["component"].used_by.all()) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_provider_and_network_pages_make_a_fixed_number_of_queries(
+    client, django_assert_num_queries, rows
+):
+    provider = make_provider()
+    network = make_network(coordinator=provider)
+    for _ in range(rows):
+        component = make_component(provider=provider)
+        make_reuse(organisation=provider)
+        network.components.add(component)
+        Membership.objects.create(network=network, organisation=make_provider())
+        make_event(network=network)
+
+    # provider; its components; its reuses.
+    with django_assert_num_queries(3):
+        assert client.get(provider.get_absolute_url()).status_code == 200
+    # network with domain and coordinator; components; memberships; upcoming
+    # and past events.
+    with django_assert_num_queries(5):
+        assert client.get(network.get_absolute_url()).status_code == 200
+    # providers with counts; networks with counts; building blocks, then
+    # their components.
+    for name, queries in [
+        ("catalogue:provider-list", 1),
+        ("networks:network-list", 1),
+        ("catalogue:buildingblock-list", 2),
+    ]:
+        with django_assert_num_queries(queries):
+            assert client.get(url(name)).status_code == 200
+
+
+@pytest.mark.parametrize("state", HIDDEN)
+def test_unpublished_components_appear_nowhere(client, state):
+    provider = make_provider()
+    public = make_component(provider=provider, slug="public")
+    hidden = make_component(
+        provider=provider, slug="hidden", publication_state=state, name_nl="Verborgen"
+    )
+    public.depends_on.add(hidden)
+    hidden.depends_on.add(public)
+    network = make_network()
+    network.components.add(public, hidden)
+    make_reuse(component=hidden)
+
+    listing = client.get(url("catalogue:component-list"))
+    assert shown_slugs(listing) == ["public"]
+    kinds = {f.name: f for f in listing.context["facets"]}["kind"]
+    assert sum(option.count for option in kinds.options) == 1
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    for page in [
+        public.get_absolute_url(),
+        provider.get_absolute_url(),
+        network.get_absolute_url(),
+        url("catalogue:buildingblock-list"),
+        url("catalogue:home"),
+    ]:
+        response = client.get(page)
+        assert response.status_code == 200
+        assert "Verborgen" not in response.content.decode(), page
+    assert client.get(url("catalogue:home")).context["figures"]["reuses"] == 0
+    searched = client.get(url("catalogue:component-list"), {"q": "Verborgen"})
+    assert shown_slugs(searched) == []
+
+
+def test_an_unpublished_network_is_not_shown(client):
+    network = make_network(publication_state=PublicationState.DRAFT)
+
+    assert client.get(network.get_absolute_url()).status_code == 404
+    assert (
+        network.name_nl not in client.get(url("networks:network-list")).content.decode()
+    )
+
+
+def test_several_values_of_a_facet_widen_and_counts_follow_the_other_facets(client):
+    api = make_component(kind=ComponentKind.API, slug="an-api")
+    make_component(kind=ComponentKind.SERVICE, slug="a-service")
+    make_component(kind=ComponentKind.PLATFORM, slug="a-platform", domain=api.domain)
+
+    both = client.get(url("catalogue:component-list"), {"kind": ["api", "service"]})
+    assert sorted(shown_slugs(both)) == ["a-service", "an-api"]
+
+    narrowed = client.get(url("catalogue:component-list"), {"domain": api.domain.slug})
+    kinds = {
+        o.value: o.count
+        for o in {f.name: f for f in narrowed.context["facets"]}["kind"].options
+    }
+    assert kinds == {"api": 1, "platform": 1}
+
+
+def test_facet_counts_follow_the_search(client):
+    make_component(name_nl="Procesbeheer", kind=ComponentKind.COMPONENT)
+    make_component(name_nl="Taakbeheer", kind=ComponentKind.API)
+
+    response = client.get(url("catalogue:component-list"), {"q": "procesbeheer"})
+
+    kinds = {f.name: f for f in response.context["facets"]}["kind"]
+    assert [(o.value, o.count) for o in kinds.options] == [("component", 1)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"kind": "bogus"},
+        {"provider": "no-such-provider"},
+        {"sort": "sideways"},
+        {"status": ["available", "nonsense"]},
+    ],
+)
+def test_invalid_filter_values_get_a_clear_message_not_a_500(client, query):
+    make_component()
+
+    response = client.get(url("catalogue:component-list"), query)
+
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+    assert "Some filters could not be applied" in response.content.decode() or (
+        "niet worden toegepast" in response.content.decode()
+    )
+
+
+def test_a_page_beyond_the_last_is_a_404_in_the_sites_design(client):
+    make_component()
+
+    response = client.get(url("catalogue:component-list"), {"page": 99})
+
+    assert response.status_code == 404
+    assert 'lang="nl"' in response.content.decode()
+
+
+def test_sorting_by_most_reused(client):
+    popular = make_component(slug="popular")
+    make_component(slug="quiet")
+    make_reuse(component=popular)
+
+    response = client.get(url("catalogue:component-list"), {"sort": "most_reused"})
+
+    assert shown_slugs(response) == ["popular", "quiet"]
+
+
+def test_the_home_page_counts_from_the_data(client):
+    provider = make_provider()
+    make_component(provider=provider)
+    make_component(provider=provider)
+    make_reuse(organisation=provider)
+    make_network()
+
+    figures = client.get(url("catalogue:home")).context["figures"]
+
+    # the reuse's own component and organisation come from the factory
+    assert figures == {"components": 3, "providers": 2, "networks": 1, "reuses": 1}
+
+
+def test_a_deprecated_component_points_to_its_published_successor(client):
+    successor = make_component(name_nl="Opvolger")
+    old = make_component(successor=successor, lifecycle_status="deprecated")
+
+    page = client.get(old.get_absolute_url()).content.decode()
+
+    assert successor.get_absolute_url() in page
+
+
+def test_a_missing_translation_falls_back_visibly(client):
+    component = make_component(summary_fr="", summary_en="Only in English")
+
+    page = client.get(url("catalogue:component-detail", component.slug, language="fr"))
+
+    assert "Only in English" in page.content.decode()
+    assert 'class="untranslated"' in page.content.decode()
