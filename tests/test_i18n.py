@@ -27,9 +27,17 @@ def test_the_root_redirects_by_accept_language(client, accept, language):
 @pytest.mark.parametrize(
     ("language", "name", "interface"),
     [
-        ("nl", "CSAM – Aanmelden bij online overheidsdiensten", "Zoeken"),
-        ("fr", "CSAM – Connexion aux services publics en ligne", "Rechercher"),
-        ("en", "CSAM – Log on to online public services", "Search"),
+        (
+            "nl",
+            "CSAM – Aanmelden bij online overheidsdiensten",
+            "Blader door de catalogus",
+        ),
+        (
+            "fr",
+            "CSAM – Connexion aux services publics en ligne",
+            "Parcourir le catalogue",
+        ),
+        ("en", "CSAM – Log on to online public services", "Browse the catalogue"),
     ],
 )
 def test_a_component_page_speaks_the_language_of_its_url(
