@@ -13,7 +13,6 @@ import re
 import unicodedata
 from functools import reduce
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -21,10 +20,22 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorField,
+    TrigramSimilarity,
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -381,9 +392,13 @@ class ComponentQuerySet(SlugQuerySet):
         """Suggestions when a search finds nothing: the most similar names."""
         typed = " ".join(search_words(text))
         return (
-            self.annotate(similarity=TrigramWordSimilarity(typed, "names_text"))
+            self.annotate(
+                similarity=TrigramWordSimilarity(typed, "names_text"),
+                # Breaks ties between names that share the same closest word.
+                overall_similarity=TrigramSimilarity("names_text", typed),
+            )
             .filter(similarity__gt=0.2)
-            .order_by("-similarity")[:limit]
+            .order_by("-similarity", "-overall_similarity", "slug")[:limit]
         )
 
     def refresh_related_terms(self) -> int:

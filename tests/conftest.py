@@ -2,6 +2,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -9,6 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -93,7 +95,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_serving(server: subprocess.Popen, url: str, timeout: float = 60) -> None:
+def wait_until_serving(
+    server: subprocess.Popen, url: str, log: Path, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -104,8 +108,7 @@ def wait_until_serving(server: subprocess.Popen, url: str, timeout: float = 60) 
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                output = server.stdout.read() if server.stdout else ""
-                pytest.fail(f"the server did not start:\n{output}")
+                pytest.fail(f"the server did not start:\n{log.read_text()}")
             time.sleep(0.2)
 
 
@@ -113,32 +116,29 @@ def wait_until_serving(server: subprocess.Popen, url: str, timeout: float = 60) 
 def gunicorn(env: dict[str, str]) -> Iterator[str]:
     """Serve the portal with gunicorn on a free loopback port; yields its URL."""
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "reuse_portal.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # A file, not a pipe: a pipe nobody reads fills up and blocks the server.
+    log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "reuse_portal.wsgi"]
+            + ["--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(server, f"{url}/healthz")
+        wait_until_serving(server, f"{url}/healthz", log)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.unlink()
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory) -> str:
+def portal_url() -> Iterator[str]:
     """The portal as it runs in production (gunicorn, DEBUG off, collected static
     files), holding the real catalogue, in a database of its own.
 

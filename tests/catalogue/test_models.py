@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import translation
 
 from catalogue.models import Component, LifecycleStatus, PublicationState, Reuse
 from tests.factories import make_component, make_provider, make_reuse
@@ -74,7 +75,10 @@ def test_only_a_retired_component_can_have_a_successor():
     )
 
     component.lifecycle_status = LifecycleStatus.AVAILABLE
-    with pytest.raises(ValidationError, match="deprecated or withdrawn"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="deprecated or withdrawn"),
+    ):
         component.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         component.save()

@@ -1,0 +1,51 @@
+"""axe-core in Chromium on every page type, in every language: no serious or
+critical WCAG 2.1 A/AA violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+PAGE_TYPES = {
+    "home": "/{lang}/",
+    "catalogue": "/{lang}/catalogue/",
+    "catalogue-search": "/{lang}/catalogue/?q=ehealth&kind=service",
+    "catalogue-no-results": "/{lang}/catalogue/?q=zzqxw",
+    "catalogue-bad-filter": "/{lang}/catalogue/?kind=bogus",
+    "component": "/{lang}/service/e-box-elektronische-mailbox/",
+    "providers": "/{lang}/providers/",
+    "provider": "/{lang}/providers/smals/",
+    "networks": "/{lang}/networks/",
+    "network": "/{lang}/networks/reuse-community/",
+    "collaboration-models": "/{lang}/collaboration-models/",
+    "building-blocks": "/{lang}/building-blocks/",
+    "not-found": "/{lang}/service/no-such-component/",
+}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_no_serious_accessibility_violation(
+    page: Page, portal_url, axe, page_type, lang
+):
+    response = page.goto(portal_url + PAGE_TYPES[page_type].format(lang=lang))
+    assert response.status == (404 if page_type == "not-found" else 200)
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").count() == 1
+
+    results = axe.run(page, options=AXE_OPTIONS)
+
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
