@@ -28,6 +28,17 @@ def published_networks(request) -> QuerySet:
     return network_model.objects.published()
 
 
+def slug_facet(label, relation: str, queryset, **options) -> django_filters.Filter:
+    """A facet over a related model, chosen by slug in the URL and the query."""
+    return django_filters.ModelMultipleChoiceFilter(
+        label=label,
+        field_name=f"{relation}__slug",
+        to_field_name="slug",
+        queryset=queryset,
+        **options,
+    )
+
+
 class ComponentFilter(django_filters.FilterSet):
     SORT_CHOICES = [
         ("relevance", _("Relevance")),
@@ -37,46 +48,25 @@ class ComponentFilter(django_filters.FilterSet):
     ]
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    # Model facets are chosen by slug, in the URL and in the query.
-    provider = django_filters.ModelMultipleChoiceFilter(
-        label=_("Provider"),
-        field_name="provider__slug",
-        to_field_name="slug",
-        queryset=Provider.objects.all(),
-    )
+    provider = slug_facet(_("Provider"), "provider", Provider.objects.all())
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=ComponentKind.choices
     )
-    building_block = django_filters.ModelMultipleChoiceFilter(
-        label=_("Building block"),
-        field_name="building_block__slug",
-        to_field_name="slug",
-        queryset=BuildingBlock.objects.all(),
+    building_block = slug_facet(
+        _("Building block"), "building_block", BuildingBlock.objects.all()
     )
-    domain = django_filters.ModelMultipleChoiceFilter(
-        label=_("Domain"),
-        field_name="domain__slug",
-        to_field_name="slug",
-        queryset=Domain.objects.all(),
-    )
+    domain = slug_facet(_("Domain"), "domain", Domain.objects.all())
     status = django_filters.MultipleChoiceFilter(
         label=_("Lifecycle status"),
         field_name="lifecycle_status",
         choices=LifecycleStatus.choices,
     )
-    collaboration_model = django_filters.ModelMultipleChoiceFilter(
-        label=_("Collaboration model"),
-        field_name="collaboration_model__slug",
-        to_field_name="slug",
-        queryset=CollaborationModel.objects.all(),
+    collaboration_model = slug_facet(
+        _("Collaboration model"),
+        "collaboration_model",
+        CollaborationModel.objects.all(),
     )
-    network = django_filters.ModelMultipleChoiceFilter(
-        label=_("Network"),
-        field_name="networks__slug",
-        to_field_name="slug",
-        queryset=published_networks,
-        distinct=True,
-    )
+    network = slug_facet(_("Network"), "networks", published_networks, distinct=True)
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=SORT_CHOICES,

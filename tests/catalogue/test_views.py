@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.views.defaults import server_error
 
 from catalogue.models import ComponentKind, PublicationState
 from networks.models import Membership
@@ -242,3 +243,14 @@ def test_a_missing_translation_falls_back_visibly(client):
 
     assert "Only in English" in page.content.decode()
     assert 'class="untranslated"' in page.content.decode()
+
+
+def test_the_error_page_is_in_the_sites_design_and_language(rf):
+    request = rf.get("/fr/")
+    with translation.override("fr"):
+        response = server_error(request)
+
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert '<html lang="fr">' in page
+    assert "Une erreur s'est produite" in page
