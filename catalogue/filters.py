@@ -10,6 +10,8 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from catalogue.models import (
     BuildingBlock,
@@ -28,9 +30,14 @@ def published_networks(request) -> QuerySet:
     return network_model.objects.published()
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Related objects chosen by slug; several values allowed."""
+
+
 def slug_facet(label, relation: str, queryset, **options) -> django_filters.Filter:
     """A facet over a related model, chosen by slug in the URL and the query."""
-    return django_filters.ModelMultipleChoiceFilter(
+    return SlugMultipleChoiceFilter(
         label=label,
         field_name=f"{relation}__slug",
         to_field_name="slug",
@@ -149,7 +156,7 @@ class ComponentFilter(django_filters.FilterSet):
     def _facet(self, name: str, counts: dict, chosen) -> Facet:
         filter_ = self.filters[name]
         selected = {getattr(item, "slug", item) for item in chosen or []}
-        if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
+        if isinstance(filter_, SlugMultipleChoiceFilter):
             choices = [
                 (obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)
             ]

@@ -84,3 +84,33 @@ def load_fixture(*, path: Path) -> FixtureLoadReport:
         if created:
             Component.objects.refresh_related_terms()
     return FixtureLoadReport(created=created, kept=kept)
+
+
+def submit_component(*, data: dict, by) -> Component:
+    """A supplier's new component, on behalf of their organisation, for review."""
+    with transaction.atomic():
+        component = Component(
+            **data,
+            provider_id=by.organisation_id,
+            publication_state=PublicationState.SUBMITTED,
+        )
+        component._history_user = by
+        component._change_reason = "submitted through the API"
+        component.full_clean()
+        component.save()
+        Component.objects.filter(pk=component.pk).refresh_related_terms()
+    return component
+
+
+def resubmit_component(*, component: Component, data: dict, by) -> Component:
+    """A supplier's correction of an unpublished component; back to review."""
+    with transaction.atomic():
+        for field, value in data.items():
+            setattr(component, field, value)
+        component.publication_state = PublicationState.SUBMITTED
+        component._history_user = by
+        component._change_reason = "changed through the API"
+        component.full_clean()
+        component.save()
+        Component.objects.filter(pk=component.pk).refresh_related_terms()
+    return component

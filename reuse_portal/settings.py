@@ -59,8 +59,12 @@ DJANGO_APPS = [
     "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
+    "corsheaders",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "rest_framework",
+    "rest_framework.authtoken",
     "simple_history",
 ]
 LOCAL_APPS = [
@@ -73,6 +77,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    # ETags on every page and API answer, and 304 for conditional requests.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +128,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "catalogue:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -194,5 +204,48 @@ LOGGING = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "reuse_portal.rest.PagePagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "reuse_portal.rest.NamedOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["reuse_portal.rest.AnonymousRateThrottle"],
+    "EXCEPTION_HANDLER": "reuse_portal.rest.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "reuse_portal.schema.PortalAutoSchema",
+    "UNAUTHENTICATED_USER": None,
 }
+# Requests an anonymous client may make, e.g. "1000/hour" (per server process
+# with the default local-memory cache).
+API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "1000/hour")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ReUse portal API",
+    "DESCRIPTION": (
+        "The catalogue of reusable public-sector software: components, providers, "
+        "networks, events, building blocks, collaboration models and reuses. "
+        "Anyone may read; suppliers write with a token."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"ComponentLanguageEnum": "catalogue.models.Language"},
+}
+
+# Any site may read the API from a browser; no credentials cross origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -1,0 +1,344 @@
+"""The public representation of the catalogue in the API."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalogue.models import (
+    BuildingBlock,
+    CollaborationModel,
+    Component,
+    ComponentLink,
+    Domain,
+    Provider,
+    Reuse,
+)
+
+LANGUAGES = ("nl", "fr", "en")
+
+
+class ApiUrlField(serializers.HyperlinkedIdentityField):
+    """Absolute URL of the resource in the API, by slug."""
+
+    def __init__(self, view_name: str, **kwargs) -> None:
+        super().__init__(view_name=f"api:{view_name}", lookup_field="slug", **kwargs)
+
+
+class HtmlUrlField(serializers.SerializerMethodField):
+    """Absolute URL of the resource's page, in the request's language."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(method_name="get_html_url", **kwargs)
+
+
+class PageLinkMixin:
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class DomainSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Domain
+        fields = ["slug", "name"]
+
+
+class ProviderSummarySerializer(PageLinkMixin, serializers.ModelSerializer):
+    url = ApiUrlField("provider-detail")
+    html_url = HtmlUrlField()
+
+    class Meta:
+        model = Provider
+        fields = ["slug", "name", "acronym", "url", "html_url"]
+
+
+class BuildingBlockSummarySerializer(serializers.ModelSerializer):
+    url = ApiUrlField("buildingblock-detail")
+
+    class Meta:
+        model = BuildingBlock
+        fields = ["slug", "name", "family", "url"]
+
+
+class CollaborationModelSummarySerializer(serializers.ModelSerializer):
+    url = ApiUrlField("collaborationmodel-detail")
+
+    class Meta:
+        model = CollaborationModel
+        fields = ["slug", "name", "url"]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ComponentLink
+        fields = ["kind", "url", "title", "language"]
+
+
+class TextsSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    description = serializers.CharField()
+
+
+class TranslationsSerializer(serializers.Serializer):
+    nl = TextsSerializer()
+    fr = TextsSerializer()
+    en = TextsSerializer()
+
+
+class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
+    """A component, its texts in the request's language."""
+
+    url = ApiUrlField("component-detail")
+    html_url = HtmlUrlField()
+    language = serializers.SerializerMethodField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    lifecycle_status_label = serializers.CharField(
+        source="get_lifecycle_status_display", read_only=True
+    )
+    provider = ProviderSummarySerializer(read_only=True, allow_null=True)
+    building_block = BuildingBlockSummarySerializer(read_only=True)
+    domain = DomainSummarySerializer(read_only=True)
+    collaboration_model = CollaborationModelSummarySerializer(
+        read_only=True, allow_null=True
+    )
+    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    links = LinkSerializer(many=True, read_only=True)
+    depends_on = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    used_by = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    networks = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    reuse_count = serializers.IntegerField(read_only=True)
+    translations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Component
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "language",
+            "name",
+            "acronym",
+            "summary",
+            "description",
+            "kind",
+            "kind_label",
+            "lifecycle_status",
+            "lifecycle_status_label",
+            "successor",
+            "government_level",
+            "provider",
+            "building_block",
+            "domain",
+            "collaboration_model",
+            "licence",
+            "languages",
+            "tags",
+            "links",
+            "support_name",
+            "support_email",
+            "support_phone",
+            "depends_on",
+            "used_by",
+            "networks",
+            "reuse_count",
+            "published_at",
+            "updated_at",
+            "translations",
+        ]
+
+    def get_language(self, obj) -> str:
+        return get_language()
+
+    @extend_schema_field(TranslationsSerializer(allow_null=True))
+    def get_translations(self, obj) -> dict | None:
+        """All three languages, with ?include=translations."""
+        if "translations" not in self.context["request"].query_params.getlist(
+            "include"
+        ):
+            return None
+        return {
+            language: {
+                field: getattr(obj, f"{field}_{language}") or ""
+                for field in ("name", "summary", "description")
+            }
+            for language in LANGUAGES
+        }
+
+
+class ProviderSerializer(PageLinkMixin, serializers.ModelSerializer):
+    url = ApiUrlField("provider-detail")
+    html_url = HtmlUrlField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    component_count = serializers.IntegerField(
+        source="published_component_count", read_only=True
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "name",
+            "acronym",
+            "kind",
+            "kind_label",
+            "description",
+            "website_url",
+            "contact_email",
+            "contact_phone",
+            "component_count",
+            "updated_at",
+        ]
+
+
+class BuildingBlockSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("buildingblock-detail")
+    component_count = serializers.IntegerField(
+        source="published_component_count", read_only=True
+    )
+
+    class Meta:
+        model = BuildingBlock
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "description",
+            "family",
+            "position",
+            "component_count",
+        ]
+
+
+class CollaborationModelSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("collaborationmodel-detail")
+    component_count = serializers.IntegerField(
+        source="published_component_count", read_only=True
+    )
+
+    class Meta:
+        model = CollaborationModel
+        fields = ["url", "slug", "name", "definition", "component_count"]
+
+
+class ReuseSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:reuse-detail")
+    component = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = ProviderSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Reuse
+        fields = [
+            "url",
+            "id",
+            "component",
+            "organisation",
+            "project",
+            "since",
+            "estimated_saving_eur",
+            "testimonial",
+            "updated_at",
+        ]
+
+
+class FacetOptionSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    options = FacetOptionSerializer(many=True)
+
+
+class StatsSerializer(serializers.Serializer):
+    components = serializers.IntegerField()
+    providers = serializers.IntegerField()
+    networks = serializers.IntegerField()
+    reuses = serializers.IntegerField()
+
+
+class ComponentSubmissionSerializer(serializers.ModelSerializer):
+    """What a supplier's tool sends. The component always goes to moderation:
+    it is saved as submitted, whatever the request says."""
+
+    building_block = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BuildingBlock.objects.all()
+    )
+    domain = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Domain.objects.all()
+    )
+    collaboration_model = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=CollaborationModel.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Component
+        fields = [
+            "slug",
+            "name_nl",
+            "name_fr",
+            "name_en",
+            "acronym",
+            "summary_nl",
+            "summary_fr",
+            "summary_en",
+            "description_nl",
+            "description_fr",
+            "description_en",
+            "kind",
+            "building_block",
+            "domain",
+            "lifecycle_status",
+            "government_level",
+            "collaboration_model",
+            "licence",
+            "languages",
+            "support_name",
+            "support_email",
+            "support_phone",
+            "provider",
+            "publication_state",
+            "updated_at",
+        ]
+        read_only_fields = ["provider", "publication_state", "updated_at"]
+        extra_kwargs = {
+            "name_nl": {"required": True, "allow_blank": False, "allow_null": False},
+            "summary_nl": {"required": True, "allow_blank": False, "allow_null": False},
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        # The model's own rules (constraints, URL and e-mail formats) as 400s.
+        candidate = Component(**{**self._current_values(), **attrs})
+        try:
+            candidate.full_clean(
+                exclude=["provider", "building_block", "domain"], validate_unique=False
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return attrs
+
+    def _current_values(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {
+            field: getattr(self.instance, field)
+            for field in self.Meta.fields
+            if field not in ("provider", "publication_state", "updated_at")
+        }

@@ -1,0 +1,44 @@
+"""The public API, version 1. A change that breaks clients goes to /api/v2/."""
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from catalogue import api as catalogue_api
+from networks import api as networks_api
+from reuse_portal.rest import api_not_found
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.register("components", catalogue_api.ComponentViewSet, basename="component")
+router.register("providers", catalogue_api.ProviderViewSet, basename="provider")
+router.register("networks", networks_api.NetworkViewSet, basename="network")
+router.register("events", networks_api.EventViewSet, basename="event")
+router.register(
+    "building-blocks", catalogue_api.BuildingBlockViewSet, basename="buildingblock"
+)
+router.register(
+    "collaboration-models",
+    catalogue_api.CollaborationModelViewSet,
+    basename="collaborationmodel",
+)
+router.register("reuses", catalogue_api.ReuseViewSet, basename="reuse")
+
+urlpatterns = [
+    path("stats/", catalogue_api.StatsView.as_view(), name="stats"),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path(
+        "docs/",
+        # Swagger UI styles its widgets inline; only this page allows that.
+        csp_override(
+            {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+        )(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path("", include(router.urls)),
+    re_path(r"^(?P<unknown>.*)$", api_not_found),
+]

@@ -1,0 +1,226 @@
+"""What every endpoint of the public API shares: language negotiation, paging,
+ordering, cache validators, throttling and one error shape (RFC 9457)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.conf import settings
+from django.db.models.functions import Lower
+from django.http import HttpRequest, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination, serializers
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error, as RFC 9457 describes it, with field-level messages."""
+
+    type = serializers.CharField(help_text="Always `about:blank`.")
+    title = serializers.CharField(help_text="The HTTP status phrase.")
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages by parameter or field name, for 400 responses.",
+    )
+
+
+def problem(status: int, detail: str, errors: dict | None = None) -> dict:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": str(detail),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _as_field_errors(data) -> dict[str, list[str]]:
+    if isinstance(data, dict):
+        return {
+            key: [str(m) for m in (value if isinstance(value, list) else [value])]
+            for key, value in data.items()
+        }
+    return {"non_field_errors": [str(m) for m in data]}
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    # Imported here: rest_framework.views reads this module's classes from the
+    # settings when it is first imported.
+    from rest_framework.views import exception_handler
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = problem(
+            response.status_code,
+            _("The request has invalid parameters or fields."),
+            _as_field_errors(response.data),
+        )
+    else:
+        body = problem(response.status_code, response.data.get("detail", ""))
+    response.data = body
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def api_not_found(request: HttpRequest, unknown: str = "") -> JsonResponse:
+    """404 for any path under /api/ that names no resource, in the API's shape."""
+    return JsonResponse(
+        problem(404, _("There is no resource at this address.")),
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+class PagePagination(pagination.PageNumberPagination):
+    """?page= and ?page_size= (at most 100); out-of-range values are a 400."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    "page_size": [
+                        _("Give a whole number from 1 to %(max)d.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {"page": [_("Give a page number from 1 up.")]}
+            )
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as error:
+            raise exceptions.ValidationError(
+                {"page": [_("This page is beyond the last one.")]}
+            ) from error
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
+
+class NamedOrderingFilter(OrderingFilter):
+    """?ordering=name|-name|updated_at|-updated_at|... with names in the
+    request's language; an unknown value is a 400, not silently ignored."""
+
+    def get_valid_fields(self, queryset, view, context=None) -> list[tuple[str, str]]:
+        return [(name, name) for name in view.ordering_fields]
+
+    def get_ordering(self, request, queryset, view) -> list:
+        raw = request.query_params.get(self.ordering_param)
+        if not raw:
+            return self.get_default_ordering(view)
+        allowed = self.allowed_values(view)
+        terms = [term.strip() for term in raw.split(",")]
+        wrong = [term for term in terms if term not in allowed]
+        if wrong:
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Unknown ordering %(wrong)s; use one of %(allowed)s.")
+                        % {"wrong": ", ".join(wrong), "allowed": ", ".join(allowed)}
+                    ]
+                }
+            )
+        return [self.expression(term) for term in terms] + ["pk"]
+
+    @staticmethod
+    def allowed_values(view) -> list[str]:
+        return [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+
+    @staticmethod
+    def expression(term: str):
+        name = term.lstrip("-")
+        if name == "name":
+            field = Lower(f"name_{translation.get_language()}")
+            return field.desc() if term.startswith("-") else field.asc()
+        return term
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort order; `-` for descending.",
+                "schema": {"type": "string", "enum": self.allowed_values(view)},
+            }
+        ]
+
+
+class AnonymousRateThrottle(AnonRateThrottle):
+    """Anonymous clients' rate, read at each request from API_ANONYMOUS_RATE."""
+
+    def get_rate(self) -> str:
+        return settings.API_ANONYMOUS_RATE
+
+
+class PortalApiMixin:
+    """Language from ?lang= (else Accept-Language), and Last-Modified from the
+    rows shown; ConditionalGetMiddleware adds the ETag and answers 304s."""
+
+    last_modified = None
+
+    def initial(self, request, *args, **kwargs) -> None:
+        language = request.query_params.get("lang")
+        if language is not None:
+            if language not in LANGUAGE_CODES:
+                raise exceptions.ValidationError(
+                    {"lang": [_("Use one of %s.") % ", ".join(LANGUAGE_CODES)]}
+                )
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Language"] = translation.get_language()
+        patch_vary_headers(response, ["Accept-Language"])
+        if self.last_modified and response.status_code == 200:
+            response["Last-Modified"] = http_date(self.last_modified.timestamp())
+        return response
+
+    def note_last_modified(self, objects) -> None:
+        dates = [obj.updated_at for obj in objects if getattr(obj, "updated_at", None)]
+        self.last_modified = max(dates, default=None)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.note_last_modified(page or [])
+        return page
+
+    def get_object(self):
+        obj = super().get_object()
+        self.note_last_modified([obj])
+        return obj
