@@ -104,7 +104,9 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
     collaboration_model = CollaborationModelSummarySerializer(
         read_only=True, allow_null=True
     )
-    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    successor = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     links = LinkSerializer(many=True, read_only=True)
     depends_on = serializers.SlugRelatedField(

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -77,6 +78,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+# Exempt like every API view: a stray POST must get this 404, not a CSRF page.
+@csrf_exempt
 def api_not_found(request: HttpRequest, unknown: str = "") -> JsonResponse:
     """404 for any path under /api/ that names no resource, in the API's shape."""
     return JsonResponse(
@@ -193,6 +196,10 @@ class PortalApiMixin:
     last_modified = None
 
     def initial(self, request, *args, **kwargs) -> None:
+        # A method the resource does not have is a 405 for everyone, before
+        # authentication would turn it into a 401.
+        if getattr(self, request.method.lower(), None) is None:
+            raise exceptions.MethodNotAllowed(request.method)
         language = request.query_params.get("lang")
         if language is not None:
             if language not in LANGUAGE_CODES:

@@ -1,0 +1,367 @@
+"""The public API: contract, languages, errors, caching, CORS, throttling,
+writes through moderation, and nothing unpublished leaking."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from catalogue.models import Component, ComponentKind, PublicationState
+from tests.factories import (
+    make_building_block,
+    make_component,
+    make_domain,
+    make_network,
+    make_provider,
+    make_reuse,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = [state for state in PublicationState if state != PublicationState.PUBLISHED]
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    cache.clear()
+
+
+def supplier_client(organisation) -> APIClient:
+    user = make_user(organisation=organisation)
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}"
+    )
+    return client
+
+
+def test_a_component_as_the_public_contract(api):
+    provider = make_provider(slug="rsz", name_nl="Rijksdienst", acronym_nl="RSZ")
+    other = make_component(slug="csam")
+    component = make_component(
+        slug="e-box",
+        name_nl="e-Box",
+        name_fr="e-Box FR",
+        name_en="e-Box EN",
+        acronym="EB",
+        summary_nl="Elektronische brievenbus.",
+        description_nl="Lang verhaal.",
+        kind=ComponentKind.SERVICE,
+        provider=provider,
+        building_block=make_building_block(
+            slug="communications", name_nl="Communicatie"
+        ),
+        domain=make_domain(slug="enterprises", name_nl="Ondernemingen"),
+        licence="EUPL-1.2",
+        languages=["nl", "fr"],
+    )
+    component.depends_on.add(other)
+    make_reuse(component=component)
+
+    body = api.get("/api/v1/components/e-box/?lang=nl").json()
+
+    assert body == {
+        "url": "http://testserver/api/v1/components/e-box/",
+        "html_url": "http://testserver/nl/service/e-box/",
+        "slug": "e-box",
+        "language": "nl",
+        "name": "e-Box",
+        "acronym": "EB",
+        "summary": "Elektronische brievenbus.",
+        "description": "Lang verhaal.",
+        "kind": "service",
+        "kind_label": "Dienst",
+        "lifecycle_status": "available",
+        "lifecycle_status_label": "Beschikbaar",
+        "successor": None,
+        "government_level": "federal",
+        "provider": {
+            "slug": "rsz",
+            "name": "Rijksdienst",
+            "acronym": "RSZ",
+            "url": "http://testserver/api/v1/providers/rsz/",
+            "html_url": "http://testserver/nl/providers/rsz/",
+        },
+        "building_block": {
+            "slug": "communications",
+            "name": "Communicatie",
+            "family": "public_service",
+            "url": "http://testserver/api/v1/building-blocks/communications/",
+        },
+        "domain": {"slug": "enterprises", "name": "Ondernemingen"},
+        "collaboration_model": None,
+        "licence": "EUPL-1.2",
+        "languages": ["nl", "fr"],
+        "tags": [],
+        "links": [],
+        "support_name": "",
+        "support_email": "",
+        "support_phone": "",
+        "depends_on": ["csam"],
+        "used_by": [],
+        "networks": [],
+        "reuse_count": 1,
+        "published_at": component.published_at.astimezone().isoformat(),
+        "updated_at": component.updated_at.astimezone().isoformat(),
+        "translations": None,
+    }
+
+
+def test_texts_follow_lang_then_accept_language_and_translations_on_request(api):
+    make_component(
+        slug="forms", name_nl="Formulieren", name_fr="Formulaires", name_en="Forms"
+    )
+
+    assert api.get("/api/v1/components/forms/?lang=fr").json()["name"] == "Formulaires"
+    english = api.get("/api/v1/components/forms/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["name"] == "Forms"
+    assert english["Content-Language"] == "en"
+    both = api.get("/api/v1/components/forms/?include=translations").json()
+    assert both["translations"]["fr"]["name"] == "Formulaires"
+    assert both["translations"]["nl"]["name"] == "Formulieren"
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_component_list_makes_a_fixed_number_of_queries(
+    api, django_assert_num_queries, rows
+):
+    block = make_building_block()
+    for _ in range(rows):
+        make_component(building_block=block)
+
+    # count; the page (provider, block, domain, collaboration model, reuse
+    # count); then tags, links, depends on, used by, reuses, networks.
+    with django_assert_num_queries(8):
+        body = api.get("/api/v1/components/?page_size=25").json()
+
+    assert body["count"] == rows
+
+
+def test_a_component_detail_makes_a_fixed_number_of_queries(
+    api, django_assert_num_queries
+):
+    component = make_component(slug="c")
+    for _ in range(5):
+        component.depends_on.add(make_component())
+
+    with django_assert_num_queries(7):
+        assert api.get("/api/v1/components/c/").status_code == 200
+
+
+def test_the_search_facets_and_ordering_are_those_of_the_pages(api):
+    make_component(slug="ehealthbox", name_en="eHealthBox", kind=ComponentKind.SERVICE)
+    make_component(slug="an-api", kind=ComponentKind.API)
+
+    found = api.get("/api/v1/components/?q=ehelthbox").json()
+    assert [c["slug"] for c in found["results"]] == ["ehealthbox"]
+    apis = api.get("/api/v1/components/?kind=api&kind=platform").json()
+    assert [c["slug"] for c in apis["results"]] == ["an-api"]
+    facets = {f["name"]: f for f in api.get("/api/v1/components/facets/").json()}
+    assert {o["value"]: o["count"] for o in facets["kind"]["options"]} == {
+        "api": 1,
+        "service": 1,
+    }
+    newest_first = api.get("/api/v1/components/?ordering=-updated_at").json()["results"]
+    assert [c["slug"] for c in newest_first] == ["an-api", "ehealthbox"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("kind=bogus", "kind"),
+        ("provider=nobody", "provider"),
+        ("page=9", "page"),
+        ("page=0", "page"),
+        ("page_size=101", "page_size"),
+        ("page_size=abc", "page_size"),
+        ("ordering=price", "ordering"),
+        ("lang=de", "lang"),
+    ],
+)
+def test_bad_parameters_get_a_400_naming_the_field(api, query, field):
+    make_component()
+
+    response = api.get(f"/api/v1/components/?{query}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 400
+    assert body["title"] == "Bad Request"
+    assert list(body["errors"]) == [field]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "headers"),
+    [
+        ("get", "/api/v1/components/no-such-thing/", 404, {}),
+        ("get", "/api/v1/no-such-resource/", 404, {}),
+        ("delete", "/api/v1/components/", 405, {}),
+        ("put", "/api/v1/providers/", 405, {}),
+        ("get", "/api/v1/components/", 406, {"HTTP_ACCEPT": "application/xml"}),
+        ("post", "/api/v1/components/", 401, {}),
+        ("patch", "/api/v1/components/a/b/c/", 404, {}),
+    ],
+)
+def test_every_error_has_the_same_shape(api, method, path, status, headers):
+    response = getattr(api, method)(path, **headers)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["detail"]
+
+
+def test_a_repeated_request_is_answered_304(api):
+    make_component(slug="c")
+    first = api.get("/api/v1/components/c/")
+    assert first["ETag"]
+    assert first["Last-Modified"]
+
+    again = api.get("/api/v1/components/c/", HTTP_IF_NONE_MATCH=first["ETag"])
+    since = api.get(
+        "/api/v1/components/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+
+    assert again.status_code == 304
+    assert since.status_code == 304
+
+
+def test_any_origin_may_read_without_credentials(api):
+    response = api.get("/api/v1/components/", HTTP_ORIGIN="https://example.be")
+    preflight = api.options(
+        "/api/v1/components/",
+        HTTP_ORIGIN="https://example.be",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "POST" not in preflight["Access-Control-Allow-Methods"]
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(api, settings):
+    settings.API_ANONYMOUS_RATE = "3/minute"
+
+    statuses = [api.get("/api/v1/stats/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    limited = api.get("/api/v1/stats/")
+    assert int(limited["Retry-After"]) > 0
+    assert limited.json()["status"] == 429
+
+
+def test_a_supplier_submission_goes_to_moderation_not_to_the_public(api):
+    organisation = make_provider(slug="smals")
+    supplier = supplier_client(organisation)
+    block, domain = make_building_block(slug="forms-block"), make_domain(slug="generic")
+
+    response = supplier.post(
+        "/api/v1/components/",
+        {
+            "slug": "new-thing",
+            "name_nl": "Nieuw ding",
+            "summary_nl": "Iets nieuws.",
+            "kind": "api",
+            "building_block": "forms-block",
+            "domain": "generic",
+            "publication_state": "published",  # ignored: read-only
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["publication_state"] == "submitted"
+    assert response.json()["provider"] == "smals"
+    created = Component.objects.get(slug="new-thing")
+    assert created.publication_state == PublicationState.SUBMITTED
+    assert created.building_block == block
+    assert created.domain == domain
+    assert created.history.latest().history_user.organisation == organisation
+    assert api.get("/api/v1/components/new-thing/").status_code == 404
+    assert api.get("/api/v1/components/").json()["count"] == 0
+
+
+def test_a_supplier_corrects_its_own_submission_but_not_others(api):
+    mine = make_provider()
+    theirs = make_provider()
+    supplier = supplier_client(mine)
+    draft = make_component(
+        slug="mine", provider=mine, publication_state="changes_requested"
+    )
+    published_mine = make_component(slug="mine-live", provider=mine)
+    make_component(slug="theirs", provider=theirs)
+    make_component(slug="theirs-draft", provider=theirs, publication_state="draft")
+
+    fixed = supplier.patch(
+        "/api/v1/components/mine/", {"summary_nl": "Beter."}, format="json"
+    )
+    other = supplier.patch(
+        "/api/v1/components/theirs/", {"summary_nl": "x"}, format="json"
+    )
+    hidden = supplier.patch(
+        "/api/v1/components/theirs-draft/", {"summary_nl": "x"}, format="json"
+    )
+    live = supplier.patch(
+        "/api/v1/components/mine-live/", {"summary_nl": "x"}, format="json"
+    )
+    invalid = supplier.patch(
+        "/api/v1/components/mine/", {"kind": "robot"}, format="json"
+    )
+
+    assert fixed.status_code == 200
+    draft.refresh_from_db()
+    assert (draft.summary_nl, draft.publication_state) == ("Beter.", "submitted")
+    assert other.status_code == 403
+    assert hidden.status_code == 404
+    assert live.status_code == 409
+    published_mine.refresh_from_db()
+    assert published_mine.summary_nl != "x"
+    assert invalid.status_code == 400
+    assert list(invalid.json()["errors"]) == ["kind"]
+
+
+def test_a_user_without_organisation_cannot_write():
+    client = supplier_client(None)
+
+    response = client.post("/api/v1/components/", {}, format="json")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("state", HIDDEN)
+def test_nothing_unpublished_leaks_through_the_api(api, state):
+    provider = make_provider(slug="p")
+    public = make_component(slug="public", provider=provider)
+    hidden = make_component(
+        slug="hidden", provider=provider, publication_state=state, name_nl="Verborgen"
+    )
+    public.depends_on.add(hidden)
+    hidden.depends_on.add(public)
+    network = make_network(slug="n")
+    network.components.add(public, hidden)
+    make_reuse(component=hidden)
+
+    listing = api.get("/api/v1/components/").json()
+    assert [c["slug"] for c in listing["results"]] == ["public"]
+    assert api.get("/api/v1/components/hidden/").status_code == 404
+    assert api.get("/api/v1/components/?q=Verborgen").json()["count"] == 0
+    detail = api.get("/api/v1/components/public/").json()
+    assert detail["depends_on"] == []
+    assert detail["used_by"] == []
+    facets = {f["name"]: f for f in api.get("/api/v1/components/facets/").json()}
+    assert sum(o["count"] for o in facets["kind"]["options"]) == 1
+    assert api.get("/api/v1/stats/").json()["components"] == 1
+    assert api.get("/api/v1/stats/").json()["reuses"] == 0
+    assert api.get("/api/v1/reuses/").json()["count"] == 0
+    assert api.get("/api/v1/providers/p/").json()["component_count"] == 1
+    assert api.get("/api/v1/networks/n/").json()["components"] == ["public"]
