@@ -19,6 +19,7 @@ PAGE_TYPES = {
     "collaboration-models": "/{lang}/collaboration-models/",
     "building-blocks": "/{lang}/building-blocks/",
     "not-found": "/{lang}/service/no-such-component/",
+    "login": "/{lang}/account/login/",
 }
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

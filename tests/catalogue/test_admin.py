@@ -1,4 +1,7 @@
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import Component, PublicationState
@@ -6,7 +9,10 @@ from tests.factories import (
     make_building_block,
     make_component,
     make_domain,
+    make_event,
+    make_network,
     make_provider,
+    make_reuse,
 )
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +110,7 @@ def test_a_non_staff_user_cannot_reach_the_admin(client):
         "networks_network",
         "networks_event",
         "accounts_user",
+        "authtoken_tokenproxy",
     ],
 )
 def test_every_back_office_list_and_add_form_opens(moderator_client, admin_name):
@@ -124,3 +131,33 @@ def test_the_component_change_form_opens_with_its_inlines(moderator_client):
     prefixes = {f.formset.prefix for f in response.context["inline_admin_formsets"]}
     assert prefixes == {"links", "dependency_links", "reuses"}
     assert Component.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("admin_name", "make_row"),
+    [
+        ("catalogue_reuse", make_reuse),
+        ("catalogue_provider", make_provider),
+        ("networks_network", lambda: make_network(coordinator=make_provider())),
+        ("networks_event", make_event),
+    ],
+)
+def test_other_changelists_make_as_many_queries_for_many_rows_as_for_few(
+    moderator_client, admin_name, make_row
+):
+    url = reverse(f"admin:{admin_name}_changelist")
+    counts = []
+    for rows in (3, 30):
+        while row_count(admin_name) < rows:
+            make_row()
+        moderator_client.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            assert moderator_client.get(url).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+
+
+def row_count(admin_name: str) -> int:
+    app_label, model_name = admin_name.split("_", 1)
+    return apps.get_model(app_label, model_name).objects.count()
