@@ -1,6 +1,6 @@
 """The catalogue's API resources: read for everyone, writes for suppliers."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
@@ -31,8 +31,6 @@ from catalogue.serializers import (
     StatsSerializer,
 )
 from reuse_portal.rest import PortalApiMixin, ProblemSerializer
-
-PUBLISHED_COMPONENTS = Q(components__publication_state=PublicationState.PUBLISHED)
 
 
 class Conflict(APIException):
@@ -150,9 +148,7 @@ class BuildingBlockViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CollaborationModelViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = CollaborationModel.objects.annotate(
-        published_component_count=Count("components", filter=PUBLISHED_COMPONENTS)
-    )
+    queryset = CollaborationModel.objects.with_published_component_count()
     serializer_class = CollaborationModelSerializer
     lookup_field = "slug"
     filter_backends = []

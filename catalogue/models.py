@@ -205,8 +205,10 @@ class Domain(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
-class BuildingBlockQuerySet(SlugQuerySet):
-    def with_published_component_count(self) -> BuildingBlockQuerySet:
+class ComponentGroupQuerySet(SlugQuerySet):
+    """For anything components are grouped by: blocks, models, providers."""
+
+    def with_published_component_count(self) -> ComponentGroupQuerySet:
         return self.annotate(
             published_component_count=Count(
                 "components",
@@ -231,7 +233,7 @@ class BuildingBlock(SlugNaturalKeyMixin, models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = BuildingBlockQuerySet.as_manager()
+    objects = ComponentGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("building block")
@@ -250,7 +252,7 @@ class CollaborationModel(SlugNaturalKeyMixin, models.Model):
     definition = models.TextField(_("definition"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = SlugQuerySet.as_manager()
+    objects = ComponentGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("collaboration model")
@@ -276,16 +278,6 @@ class Tag(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
-class ProviderQuerySet(SlugQuerySet):
-    def with_published_component_count(self) -> ProviderQuerySet:
-        return self.annotate(
-            published_component_count=Count(
-                "components",
-                filter=Q(components__publication_state=PublicationState.PUBLISHED),
-            )
-        )
-
-
 class Provider(SlugNaturalKeyMixin, TimestampedModel):
     """An organisation that offers components (and, often, reuses others')."""
 
@@ -298,7 +290,7 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
 
-    objects = ProviderQuerySet.as_manager()
+    objects = ComponentGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("provider")

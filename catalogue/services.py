@@ -88,28 +88,22 @@ def load_fixture(*, path: Path) -> FixtureLoadReport:
 
 def submit_component(*, data: dict, by) -> Component:
     """A supplier's new component, on behalf of their organisation, for review."""
-    with transaction.atomic():
-        component = Component(
-            **data,
-            provider_id=by.organisation_id,
-            publication_state=PublicationState.SUBMITTED,
-        )
-        component._history_user = by
-        component._change_reason = "submitted through the API"
-        component.full_clean()
-        component.save()
-        Component.objects.filter(pk=component.pk).refresh_related_terms()
-    return component
+    component = Component(**data, provider_id=by.organisation_id)
+    return _save_for_review(component, by=by, reason="submitted through the API")
 
 
 def resubmit_component(*, component: Component, data: dict, by) -> Component:
     """A supplier's correction of an unpublished component; back to review."""
+    for field, value in data.items():
+        setattr(component, field, value)
+    return _save_for_review(component, by=by, reason="changed through the API")
+
+
+def _save_for_review(component: Component, *, by, reason: str) -> Component:
     with transaction.atomic():
-        for field, value in data.items():
-            setattr(component, field, value)
         component.publication_state = PublicationState.SUBMITTED
         component._history_user = by
-        component._change_reason = "changed through the API"
+        component._change_reason = reason
         component.full_clean()
         component.save()
         Component.objects.filter(pk=component.pk).refresh_related_terms()

@@ -1,27 +1,15 @@
 import django_filters
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
 
 from catalogue.filters import slug_facet
-from catalogue.models import Component
-from networks.models import Event, Membership, Network
+from networks.models import Event, Network
 from networks.serializers import EventSerializer, NetworkSerializer
 from reuse_portal.rest import PortalApiMixin
 
 
 class NetworkViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = (
-        Network.objects.published()
-        .select_related("domain", "coordinator")
-        .prefetch_related(
-            Prefetch("components", queryset=Component.objects.published()),
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("organisation"),
-            ),
-        )
-    )
+    queryset = Network.objects.for_detail()
     serializer_class = NetworkSerializer
     lookup_field = "slug"
     filter_backends = []

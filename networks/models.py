@@ -24,6 +24,20 @@ class NetworkQuerySet(SlugQuerySet):
     def published(self) -> NetworkQuerySet:
         return self.filter(publication_state=PublicationState.PUBLISHED)
 
+    def for_detail(self) -> NetworkQuerySet:
+        """A network's page and API resource, in a fixed number of queries."""
+        return (
+            self.published()
+            .select_related("domain", "coordinator")
+            .prefetch_related(
+                models.Prefetch("components", queryset=Component.objects.for_listing()),
+                models.Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.select_related("organisation"),
+                ),
+            )
+        )
+
 
 class Network(SlugNaturalKeyMixin, TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)

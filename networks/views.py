@@ -1,12 +1,12 @@
 """The public pages of the networks."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
-from catalogue.models import Component, PublicationState
-from networks.models import Event, Membership, Network
+from catalogue.models import PublicationState
+from networks.models import Event, Network
 
 
 class NetworkListView(ListView):
@@ -27,17 +27,7 @@ class NetworkListView(ListView):
 
 
 class NetworkDetailView(DetailView):
-    queryset = (
-        Network.objects.published()
-        .select_related("domain", "coordinator")
-        .prefetch_related(
-            Prefetch("components", queryset=Component.objects.for_listing()),
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("organisation"),
-            ),
-        )
-    )
+    queryset = Network.objects.for_detail()
 
     def get_context_data(self, **kwargs) -> dict:
         events = Event.objects.filter(network=self.object)
