@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -15,6 +16,7 @@ from catalogue.models import (
     Component,
     ComponentDependency,
     ComponentLink,
+    ComponentRevision,
     Domain,
     Provider,
     Reuse,
@@ -247,3 +249,70 @@ class TagAdmin(TranslationAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         obj.components.refresh_related_terms()
+
+
+@admin.register(ComponentRevision)
+class ComponentRevisionAdmin(admin.ModelAdmin):
+    """Suppliers' changes to published components, reviewed as a diff."""
+
+    list_display = ("component", "state", "submitted_by", "created_at", "reviewed_by")
+    list_filter = ("state", "created_at")
+    search_fields = (
+        "component__slug",
+        "component__name_nl",
+        "component__name_fr",
+        "component__name_en",
+    )
+    list_select_related = ("component", "submitted_by", "reviewed_by")
+    readonly_fields = (
+        "component",
+        "state",
+        "submitted_by",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
+        "diff",
+    )
+    fields = readonly_fields
+    actions = ("accept", "reject")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("Changes"))
+    def diff(self, revision: ComponentRevision) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+            services.revision_diff(revision),
+        )
+        return format_html(
+            "<table><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th>"
+            "<th scope='col'>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Field"),
+            _("Published"),
+            _("Proposed"),
+            rows,
+        )
+
+    @admin.action(
+        description=_("Accept the selected revisions"), permissions=["change"]
+    )
+    def accept(
+        self, request: HttpRequest, queryset: QuerySet[ComponentRevision]
+    ) -> None:
+        for revision in queryset.open().select_related("component"):
+            services.accept_revision(revision=revision, by=request.user)
+        self.message_user(
+            request, _("Revisions accepted and published."), messages.SUCCESS
+        )
+
+    @admin.action(
+        description=_("Reject the selected revisions"), permissions=["change"]
+    )
+    def reject(
+        self, request: HttpRequest, queryset: QuerySet[ComponentRevision]
+    ) -> None:
+        for revision in queryset.open():
+            services.reject_revision(revision=revision, by=request.user)
+        self.message_user(request, _("Revisions rejected."), messages.SUCCESS)

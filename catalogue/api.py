@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,14 +28,10 @@ from catalogue.serializers import (
     FacetSerializer,
     ProviderSerializer,
     ReuseSerializer,
+    RevisionSerializer,
     StatsSerializer,
 )
-from reuse_portal.rest import PortalApiMixin, ProblemSerializer
-
-
-class Conflict(APIException):
-    status_code = 409
-    default_code = "conflict"
+from reuse_portal.rest import PortalApiMixin
 
 
 class IsSupplier(permissions.BasePermission):
@@ -63,20 +59,17 @@ class IsSupplier(permissions.BasePermission):
     ),
     partial_update=extend_schema(
         request=ComponentSubmissionSerializer,
-        responses={200: ComponentSubmissionSerializer, 409: ProblemSerializer},
+        responses={200: ComponentSubmissionSerializer, 202: RevisionSerializer},
     ),
 )
 class ComponentViewSet(
-    PortalApiMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.ReadOnlyModelViewSet,
+    PortalApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Published components: search (`q`), facets and ordering as on the pages.
 
-    With a token, suppliers submit new components and correct the ones of
-    their organisation still under review; nothing they send is published
-    before a moderator accepts it.
+    With a token, suppliers submit new components and change their
+    organisation's: nothing they send is public before a moderator accepts
+    it. A change to a published component is held as a revision (202).
     """
 
     queryset = Component.objects.for_detail()
@@ -107,19 +100,19 @@ class ComponentViewSet(
             data=serializer.validated_data, by=self.request.user
         )
 
-    def perform_update(self, serializer) -> None:
-        if serializer.instance.is_public:
-            raise Conflict(
-                _(
-                    "This component is published: changes to it go through a "
-                    "revision that moderators review, which the API does not take yet."
-                )
+    def partial_update(self, request, slug: str) -> Response:
+        component = self.get_object()
+        serializer = self.get_serializer(component, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        if component.is_public:
+            revision = services.propose_revision(
+                component=component, data=serializer.validated_data, by=request.user
             )
-        serializer.instance = services.resubmit_component(
-            component=serializer.instance,
-            data=serializer.validated_data,
-            by=self.request.user,
+            return Response(RevisionSerializer(revision).data, status=202)
+        component = services.resubmit_component(
+            component=component, data=serializer.validated_data, by=request.user
         )
+        return Response(self.get_serializer(component).data)
 
     @extend_schema(responses=FacetSerializer(many=True))
     @action(detail=False, pagination_class=None)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -821,3 +822,66 @@ def key_figures() -> dict[str, int]:
         "networks": network_model.objects.published().count(),
         "reuses": Reuse.objects.published().count(),
     }
+
+
+class RevisionState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ComponentRevisionQuerySet(models.QuerySet):
+    def open(self) -> ComponentRevisionQuerySet:
+        return self.filter(state=RevisionState.SUBMITTED)
+
+
+class ComponentRevision(TimestampedModel):
+    """Changes a supplier proposes to a published component. The public keeps
+    seeing the published version until a moderator accepts them."""
+
+    component = models.ForeignKey(
+        Component, models.CASCADE, related_name="revisions", verbose_name=_("component")
+    )
+    # Field name -> proposed value; related objects by slug.
+    proposed_changes = models.JSONField(_("proposed changes"), default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="submitted_revisions",
+        verbose_name=_("submitted by"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=RevisionState,
+        default=RevisionState.SUBMITTED,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_revisions",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ComponentRevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Later proposals are merged into the open one, so moderators
+            # review one diff per component.
+            models.UniqueConstraint(
+                fields=["component"],
+                condition=Q(state=RevisionState.SUBMITTED),
+                name="catalogue_componentrevision_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} ({self.get_state_display()})"

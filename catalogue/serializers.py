@@ -11,6 +11,7 @@ from catalogue.models import (
     CollaborationModel,
     Component,
     ComponentLink,
+    ComponentRevision,
     Domain,
     Provider,
     Reuse,
@@ -325,6 +326,13 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
             "summary_nl": {"required": True, "allow_blank": False, "allow_null": False},
         }
 
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        # The slug is the component's address: fixed once it exists.
+        if self.instance is not None:
+            fields["slug"].read_only = True
+        return fields
+
     def validate(self, attrs: dict) -> dict:
         # The model's own rules (constraints, URL and e-mail formats) as 400s.
         candidate = Component(**{**self._current_values(), **attrs})
@@ -344,3 +352,21 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
             for field in self.Meta.fields
             if field not in ("provider", "publication_state", "updated_at")
         }
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    """Changes held for review; the published component is unchanged until
+    a moderator accepts them."""
+
+    component = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ComponentRevision
+        fields = [
+            "id",
+            "component",
+            "state",
+            "proposed_changes",
+            "created_at",
+            "updated_at",
+        ]

@@ -7,8 +7,14 @@ from pathlib import Path
 from django.core import serializers
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from catalogue.models import Component, PublicationState
+from catalogue.models import (
+    Component,
+    ComponentRevision,
+    PublicationState,
+    RevisionState,
+)
 
 
 def _change_publication_state(
@@ -108,3 +114,78 @@ def _save_for_review(component: Component, *, by, reason: str) -> Component:
         component.save()
         Component.objects.filter(pk=component.pk).refresh_related_terms()
     return component
+
+
+def propose_revision(*, component: Component, data: dict, by) -> ComponentRevision:
+    """Hold a supplier's changes to a published component for review, merged
+    into the component's open revision if there is one."""
+    proposed = {field: _as_json(value) for field, value in data.items()}
+    with transaction.atomic():
+        revision, _created = (
+            ComponentRevision.objects.select_for_update().get_or_create(
+                component=component,
+                state=RevisionState.SUBMITTED,
+                defaults={"submitted_by": by},
+            )
+        )
+        revision.proposed_changes = {**revision.proposed_changes, **proposed}
+        revision.submitted_by = by
+        revision.save()
+    return revision
+
+
+def accept_revision(*, revision: ComponentRevision, by) -> Component:
+    """Apply a revision to its component, which stays published."""
+    component = revision.component
+    with transaction.atomic():
+        for field, value in revision.proposed_changes.items():
+            setattr(component, field, _from_json(field, value))
+        component._history_user = by
+        component._change_reason = f"revision {revision.pk} accepted"
+        component.full_clean()
+        component.save()
+        Component.objects.filter(pk=component.pk).refresh_related_terms()
+        _close_revision(revision, RevisionState.ACCEPTED, by)
+    return component
+
+
+def reject_revision(*, revision: ComponentRevision, by) -> None:
+    _close_revision(revision, RevisionState.REJECTED, by)
+
+
+def revision_diff(revision: ComponentRevision) -> list[tuple[str, str, str]]:
+    """(field label, published value, proposed value) for each proposed change.
+    Reads the revision's component."""
+    rows = []
+    for field, value in revision.proposed_changes.items():
+        label = Component._meta.get_field(field).verbose_name
+        current = _as_json(getattr(revision.component, field))
+        rows.append((str(label), _display(current), _display(value)))
+    return rows
+
+
+def _close_revision(revision: ComponentRevision, state: RevisionState, by) -> None:
+    revision.state = state
+    revision.reviewed_by = by
+    revision.reviewed_at = timezone.now()
+    revision.save()
+
+
+def _as_json(value):
+    """Related objects by slug: JSON-storable and readable in the diff."""
+    return getattr(value, "slug", value)
+
+
+def _from_json(field_name: str, value):
+    field = Component._meta.get_field(field_name)
+    if field.is_relation and value is not None:
+        return field.related_model.objects.get(slug=value)
+    return value
+
+
+def _display(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
