@@ -40,5 +40,6 @@ urlpatterns = [
         name="docs",
     ),
     path("", include(router.urls)),
-    re_path(r"^(?P<unknown>.*)$", api_not_found),
+    # [\s\S]: a path with a newline in it is still an unknown API path.
+    re_path(r"^(?P<unknown>[\s\S]*)$", api_not_found),
 ]

@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
@@ -137,12 +138,29 @@ def gunicorn(env: dict[str, str]) -> Iterator[str]:
         log.unlink()
 
 
+@dataclass(frozen=True)
+class Portal:
+    url: str
+    env: dict[str, str]
+
+    def manage(self, *command: str) -> str:
+        return subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
 @pytest.fixture(scope="session")
-def portal_url() -> Iterator[str]:
+def portal() -> Iterator[Portal]:
     """The portal as it runs in production (gunicorn, DEBUG off, collected static
     files), holding the real catalogue, in a database of its own.
 
-    Browser tests read it; they never write, so it is loaded once per session.
+    Loaded once per session: its users only read what is published, or
+    submit components that stay unpublished.
     """
     base = os.environ.get("DATABASE_URL")
     if not base:
@@ -164,15 +182,28 @@ def portal_url() -> Iterator[str]:
         API_ANONYMOUS_RATE="1000000/hour",
     )
     env.setdefault("SECRET_KEY", "test-only-secret-key")
-    for command in (["migrate", "--noinput"], ["load_catalogue"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
     with gunicorn(env) as url:
-        yield url
+        server = Portal(url=url, env=env)
+        server.manage("migrate", "--noinput")
+        server.manage("load_catalogue")
+        yield server
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal: Portal) -> str:
+    return portal.url
+
+
+@pytest.fixture(scope="session")
+def supplier_token(portal: Portal) -> str:
+    """An API token of a Smals employee, on the session's portal."""
+    script = (
+        "from accounts.models import User; from catalogue.models import Provider; "
+        "from rest_framework.authtoken.models import Token; "
+        "user = User.objects.create(username='supplier', "
+        "organisation=Provider.objects.get(slug='smals')); "
+        "print(Token.objects.create(user=user).key)"
+    )
+    return portal.manage("shell", "--no-imports", "-c", script).strip()

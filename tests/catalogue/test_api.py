@@ -207,6 +207,7 @@ def test_bad_parameters_get_a_400_naming_the_field(api, query, field):
         ("get", "/api/v1/components/", 406, {"HTTP_ACCEPT": "application/xml"}),
         ("post", "/api/v1/components/", 401, {}),
         ("patch", "/api/v1/components/a/b/c/", 404, {}),
+        ("get", "/api/v1/building-blocks/a%0Ab/", 404, {}),
     ],
 )
 def test_every_error_has_the_same_shape(api, method, path, status, headers):
