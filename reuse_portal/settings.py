@@ -241,7 +241,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"ComponentLanguageEnum": "catalogue.models.Language"},
+    "ENUM_NAME_OVERRIDES": {
+        "ComponentLanguageEnum": "catalogue.models.Language",
+        "ComponentKindEnum": "catalogue.models.ComponentKind",
+        "ProviderKindEnum": "catalogue.models.ProviderKind",
+        "LinkKindEnum": "catalogue.models.LinkKind",
+        "EventKindEnum": "networks.models.Event.Kind",
+    },
 }
 
 # Any site may read the API from a browser; no credentials cross origins.
