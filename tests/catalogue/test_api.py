@@ -3,6 +3,8 @@ writes through moderation, and nothing unpublished leaking."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -11,6 +13,7 @@ from tests.factories import (
     make_building_block,
     make_component,
     make_domain,
+    make_event,
     make_network,
     make_provider,
     make_reuse,
@@ -364,3 +367,26 @@ def test_nothing_unpublished_leaks_through_the_api(api, state):
     assert api.get("/api/v1/reuses/").json()["count"] == 0
     assert api.get("/api/v1/providers/p/").json()["component_count"] == 1
     assert api.get("/api/v1/networks/n/").json()["components"] == ["public"]
+
+
+@pytest.mark.parametrize(
+    ("path", "make_row"),
+    [
+        ("/api/v1/providers/", make_provider),
+        ("/api/v1/networks/", lambda: make_network(coordinator=make_provider())),
+        ("/api/v1/events/", make_event),
+        ("/api/v1/reuses/", make_reuse),
+        ("/api/v1/building-blocks/", make_building_block),
+    ],
+)
+def test_other_lists_make_as_many_queries_for_25_rows_as_for_1(api, path, make_row):
+    counts = []
+    for rows in (1, 25):
+        while api.get(f"{path}?page_size=100").json()["count"] < rows:
+            make_row()
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get(f"{path}?page_size=100").json()
+        assert body["count"] >= rows
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
