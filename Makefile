@@ -27,7 +27,6 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 		echo "Install one (e.g. 'pyenv install 3.13' or your system's python3.13 package)." >&2; \
 		exit 1; fi
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt $$($(PY) tools/requirements.py dev)
 	@touch $@
 

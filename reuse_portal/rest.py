@@ -3,6 +3,7 @@ ordering, cache validators, throttling and one error shape (RFC 9457)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from http import HTTPStatus
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
@@ -87,6 +89,39 @@ def api_not_found(request: HttpRequest, unknown: str = "") -> JsonResponse:
         status=404,
         content_type=PROBLEM_CONTENT_TYPE,
     )
+
+
+def _texts(data) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield key
+            yield from _texts(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _texts(item)
+
+
+class StrictJSONParser(JSONParser):
+    """JSON whose text PostgreSQL can store and compare. JSON allows NUL
+    characters and lone surrogates (\\u0000, \\ud800) that PostgreSQL refuses
+    even in a lookup: they are a 400 here, not a 500 deep in a query."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        for text in _texts(data):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                valid = False
+            else:
+                valid = "\x00" not in text
+            if not valid:
+                raise exceptions.ParseError(
+                    _("The body contains a NUL character or invalid Unicode.")
+                )
+        return data
 
 
 class PagePagination(pagination.PageNumberPagination):
@@ -194,6 +229,8 @@ class PortalApiMixin:
     rows shown; ConditionalGetMiddleware adds the ETag and answers 304s."""
 
     last_modified = None
+    # Slugs only: anything else in the path is an unknown address (404).
+    lookup_value_regex = r"[-\w]+"
 
     def initial(self, request, *args, **kwargs) -> None:
         # A method the resource does not have is a 405 for everyone, before

@@ -211,7 +211,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["reuse_portal.rest.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "reuse_portal.rest.PagePagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [

@@ -211,6 +211,7 @@ def test_bad_parameters_get_a_400_naming_the_field(api, query, field):
         ("post", "/api/v1/components/", 401, {}),
         ("patch", "/api/v1/components/a/b/c/", 404, {}),
         ("get", "/api/v1/building-blocks/a%0Ab/", 404, {}),
+        ("get", "/api/v1/components/a%00b/", 404, {}),
     ],
 )
 def test_every_error_has_the_same_shape(api, method, path, status, headers):
@@ -390,3 +391,27 @@ def test_other_lists_make_as_many_queries_for_25_rows_as_for_1(api, path, make_r
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"slug": "x", "name_nl": "\\ud800", "summary_nl": "s"}',  # lone surrogate
+        '{"slug": "x", "name_nl": "a\\u0000b", "summary_nl": "s"}',  # NUL
+        '{"slug": "x", "languages": ["xx"]}',
+        '{"slug": "x", "kind": "api", "building_block": "a\\u0000"}',
+        '{"slug": "x", "\\u0000": 1}',
+        "[1, 2",
+        "[]",
+    ],
+)
+def test_a_malformed_submission_is_a_400_and_saves_nothing(body):
+    supplier = supplier_client(make_provider())
+
+    response = supplier.post(
+        "/api/v1/components/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Component.objects.exists()
