@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalogue.models import (
+    LANGUAGE_CODES,
     BuildingBlock,
     CollaborationModel,
     Component,
@@ -16,8 +17,6 @@ from catalogue.models import (
     Provider,
     Reuse,
 )
-
-LANGUAGES = ("nl", "fr", "en")
 
 
 class ApiUrlField(serializers.HyperlinkedIdentityField):
@@ -172,7 +171,7 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
                 field: getattr(obj, f"{field}_{language}") or ""
                 for field in ("name", "summary", "description")
             }
-            for language in LANGUAGES
+            for language in LANGUAGE_CODES
         }
 
 
