@@ -107,18 +107,20 @@ class ComponentFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.ordering())
 
+    def chosen(self) -> dict:
+        """The values that passed validation; an invalid one is left out, so the
+        rest of the request still applies."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return self.form.cleaned_data
+
     @property
     def is_searching(self) -> bool:
-        return bool(
-            self.is_bound
-            and self.form.is_valid()
-            and self.form.cleaned_data.get("q", "").strip()
-        )
+        return bool((self.chosen().get("q") or "").strip())
 
     def ordering(self) -> list:
-        sort = (
-            self.form.cleaned_data.get("sort") if self.form.is_valid() else ""
-        ) or ""
+        sort = self.chosen().get("sort") or ""
         name = Lower(f"name_{get_language() or 'nl'}")
         if sort == "name" or (sort in ("", "relevance") and not self.is_searching):
             return [name, "pk"]
@@ -135,9 +137,7 @@ class ComponentFilter(django_filters.FilterSet):
         ticking a second value of the same facet widens the results, as the
         counts promise. One query per facet, whatever the number of results.
         """
-        if self.is_bound and not self.form.is_valid():
-            return []
-        chosen = self.form.cleaned_data if self.is_bound else {}
+        chosen = self.chosen()
         facets = []
         for facet_name, value_path in self.FACETS.items():
             queryset = self.queryset
@@ -153,17 +153,17 @@ class ComponentFilter(django_filters.FilterSet):
             facets.append(self._facet(facet_name, counts, chosen.get(facet_name)))
         return facets
 
+    def choices(self, name: str) -> list[tuple[str, str]]:
+        """Every value the filter `name` accepts, with its label."""
+        filter_ = self.filters[name]
+        if isinstance(filter_, SlugMultipleChoiceFilter):
+            return [(obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)]
+        return [(str(value), str(label)) for value, label in filter_.extra["choices"]]
+
     def _facet(self, name: str, counts: dict, chosen) -> Facet:
         filter_ = self.filters[name]
         selected = {getattr(item, "slug", item) for item in chosen or []}
-        if isinstance(filter_, SlugMultipleChoiceFilter):
-            choices = [
-                (obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)
-            ]
-        else:
-            choices = [
-                (str(value), str(label)) for value, label in filter_.extra["choices"]
-            ]
+        choices = self.choices(name)
         options = [
             FacetOption(
                 value=value,
@@ -174,7 +174,14 @@ class ComponentFilter(django_filters.FilterSet):
             for value, label in choices
             if counts.get(value) or value in selected
         ]
-        return Facet(name=name, label=str(filter_.label), options=options)
+        errors = self.form.errors.get(name, []) if self.is_bound else []
+        return Facet(
+            name=name,
+            label=str(filter_.label),
+            options=options,
+            errors=[str(error) for error in errors],
+            valid_values=choices if errors else [],
+        )
 
 
 @dataclass(frozen=True)
@@ -190,7 +197,14 @@ class Facet:
     name: str
     label: str
     options: list[FacetOption]
+    # A value in the request that the facet does not know, and what it knows.
+    errors: list[str]
+    valid_values: list[tuple[str, str]]
 
     @property
     def selected_count(self) -> int:
         return sum(option.selected for option in self.options)
+
+    @property
+    def selected_labels(self) -> str:
+        return ", ".join(option.label for option in self.options if option.selected)

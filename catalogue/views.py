@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -38,19 +39,43 @@ class ComponentListView(FilterView):
     filterset_class = ComponentFilter
     queryset = Component.objects.for_listing()
     paginate_by = 20
-    # Invalid filters show their errors next to empty results, never a 500.
-    strict = True
+    # An invalid filter value is shown as an error beside the results of the
+    # values that are valid, never a 500 and never an empty catalogue.
+    strict = False
+    page_missing = False
+
+    def get_filterset_kwargs(self, filterset_class) -> dict:
+        # Always bound, even to an empty query string: otherwise django-filter
+        # skips filter_queryset() and the first page comes in another order.
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "data": self.request.GET,
+        }
+
+    def paginate_queryset(self, queryset, page_size: int) -> tuple:
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            # ?page=999: the catalogue with a way back, not the generic 404.
+            self.page_missing = True
+            return self.get_paginator(queryset, page_size), None, [], True
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
         context["facets"] = filterset.facets()
         context["is_searching"] = filterset.is_searching
+        context["page_missing"] = self.page_missing
         if filterset.is_searching and not context["paginator"].count:
             context["suggestions"] = Component.objects.published().closest_names(
-                filterset.form.cleaned_data["q"]
+                filterset.chosen()["q"]
             )
         return context
+
+    def render_to_response(self, context: dict, **kwargs) -> HttpResponse:
+        if self.page_missing:
+            kwargs["status"] = 404
+        return super().render_to_response(context, **kwargs)
 
 
 class ComponentDetailView(DetailView):

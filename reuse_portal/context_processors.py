@@ -4,13 +4,26 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 
+def in_language(path: str, current: str, code: str) -> str:
+    """`path` in the language `code`.
+
+    translate_url() gives back a path it cannot resolve (a 404) unchanged, so
+    there the language prefix is swapped by hand.
+    """
+    translated = translate_url(path, code)
+    prefix = f"/{current}/"
+    if translated == path and code != current and path.startswith(prefix):
+        return f"/{code}/{path.removeprefix(prefix)}"
+    return translated
+
+
 def language_alternates(request: HttpRequest) -> dict:
     """The current page in every language: for the switcher and hreflang links."""
     query = request.GET.urlencode()
     current = get_language()
     alternates = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
+        url = in_language(request.path, current, code)
         alternates.append(
             {
                 "code": code,

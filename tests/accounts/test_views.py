@@ -56,3 +56,16 @@ def test_tokens_change_only_by_post(client):
 
     assert client.get(reverse("accounts:token-create")).status_code == 405
     assert client.get(reverse("accounts:token-revoke")).status_code == 405
+
+
+def test_a_failed_login_says_so_in_the_title_and_on_the_fields(client):
+    make_user(username="supplier", password="a-long-test-password")
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "supplier", "password": "wrong"}
+    )
+
+    page = response.content.decode()
+    assert page.split("<title>")[1].startswith("Fout:")
+    assert page.count('aria-invalid="true" aria-describedby="login-error"') == 2
+    assert 'id="login-error"' in page

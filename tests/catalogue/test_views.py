@@ -190,18 +190,62 @@ def test_invalid_filter_values_get_a_clear_message_not_a_500(client, query):
 
     assert response.status_code == 200
     assert response.context["filter"].form.errors
-    assert "Some filters could not be applied" in response.content.decode() or (
-        "niet worden toegepast" in response.content.decode()
+    assert "niet worden toegepast" in response.content.decode()
+
+
+def test_an_invalid_filter_value_keeps_the_filters_and_marks_the_control(client):
+    make_component(slug="api-one", kind="api")
+    make_component(slug="service-one", kind="service")
+
+    response = client.get(
+        url("catalogue:component-list"), {"kind": "banana", "sort": "name"}
     )
 
+    page = response.content.decode()
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    # The other filters still apply and every facet is still offered.
+    assert sorted(shown_slugs(response)) == ["api-one", "service-one"]
+    assert {"provider", "kind", "building_block"} <= {
+        name for name, facet in facets.items() if facet.options
+    }
+    assert facets["kind"].errors
+    assert ("api", "API") in facets["kind"].valid_values
+    assert 'id="facet-error-kind"' in page
+    assert page.count('aria-invalid="true" aria-describedby="facet-error-kind"') == 2
+    assert 'href="#facet-kind"' in page
 
-def test_a_page_beyond_the_last_is_a_404_in_the_sites_design(client):
+
+def test_a_page_beyond_the_last_shows_the_catalogue_and_a_way_back(client):
     make_component()
 
-    response = client.get(url("catalogue:component-list"), {"page": 99})
+    response = client.get(url("catalogue:component-list"), {"page": 99, "sort": "name"})
 
+    page = response.content.decode()
     assert response.status_code == 404
-    assert 'lang="nl"' in response.content.decode()
+    assert 'lang="nl"' in page
+    assert response.context["paginator"].count == 1
+    assert 'href="?page=1&amp;sort=name"' in page
+
+
+def test_the_title_says_the_results_the_filters_and_the_page(client):
+    for number in range(25):
+        make_component(slug=f"api-{number:02}", kind="api")
+
+    response = client.get(url("catalogue:component-list"), {"kind": "api", "page": 2})
+
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert "25 componenten" in title
+    assert "Type: API" in title
+    assert "pagina 2 van 2" in title
+
+
+def test_the_first_page_has_the_order_of_the_next_ones(client):
+    for slug, name in [("a-zulu", "Zulu"), ("b-alpha", "Alpha"), ("c-mike", "Mike")]:
+        make_component(slug=slug, name_nl=name)
+
+    response = client.get(url("catalogue:component-list"))
+
+    assert shown_slugs(response) == ["b-alpha", "c-mike", "a-zulu"]
 
 
 def test_sorting_by_most_reused(client):
@@ -254,3 +298,33 @@ def test_the_error_page_is_in_the_sites_design_and_language(rf):
     assert response.status_code == 500
     assert '<html lang="fr">' in page
     assert "Une erreur s'est produite" in page
+
+
+def test_the_not_found_page_offers_the_same_address_in_each_language(client):
+    response = client.get("/fr/service/no-such-component/")
+
+    switcher = response.content.decode().split('class="languages"')[1]
+    assert response.status_code == 404
+    for code in ("nl", "fr", "en"):
+        link = f'href="/{code}/service/no-such-component/" hreflang="{code}"'
+        assert link in switcher
+
+
+def test_a_network_page_gives_events_and_people_their_own_headings(client):
+    network = make_network()
+    Membership.objects.create(network=network, organisation=make_provider())
+
+    page = client.get(network.get_absolute_url()).content.decode()
+
+    for section in ("events", "past-events", "coordinator", "members"):
+        assert f'<section aria-labelledby="{section}-title">' in page
+        assert f'<h2 id="{section}-title">' in page
+
+
+def test_language_names_are_marked_with_their_language(client):
+    component = make_component(languages=["fr", "de"])
+
+    page = client.get(component.get_absolute_url()).content.decode()
+
+    assert '<span lang="fr">Français</span>' in page
+    assert '<span lang="de">Deutsch</span>' in page
