@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,13 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("organisation"),
         help_text=_("The organisation on whose behalf this person submits components."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the portal sends this person."),
     )
 
     class Meta:

@@ -1,27 +1,22 @@
 """The moderators' back office for the catalogue."""
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalogue import services
 from catalogue.models import (
     BuildingBlock,
     CollaborationModel,
     Component,
     ComponentDependency,
     ComponentLink,
-    ComponentRevision,
     Domain,
     Provider,
     Reuse,
     Tag,
 )
+from publishing.admin import PublishableAdmin
 
 
 class HistoryTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
@@ -53,10 +48,11 @@ class ReuseInline(TranslationTabularInline):
         "estimated_saving_eur",
         "publication_state",
     )
+    readonly_fields = ("publication_state",)
 
 
 @admin.register(Component)
-class ComponentAdmin(HistoryTranslationAdmin):
+class ComponentAdmin(PublishableAdmin, HistoryTranslationAdmin):
     list_display = (
         "name",
         "acronym",
@@ -102,7 +98,6 @@ class ComponentAdmin(HistoryTranslationAdmin):
     )
     readonly_fields = ("published_at", "created_at", "updated_at")
     inlines = (ComponentLinkInline, ComponentDependencyInline, ReuseInline)
-    actions = ("publish", "archive")
     fieldsets = (
         (None, {"fields": ("name", "acronym", "slug", "summary", "description")}),
         (
@@ -137,39 +132,10 @@ class ComponentAdmin(HistoryTranslationAdmin):
         ),
     )
 
-    def save_model(self, request, obj, form, change) -> None:
-        if obj.is_public:
-            obj.mark_published()
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # Tags are saved only now; search needs them.
         Component.objects.filter(pk=form.instance.pk).refresh_related_terms()
-
-    @admin.action(
-        description=_("Publish the selected components"), permissions=["change"]
-    )
-    def publish(self, request: HttpRequest, queryset: QuerySet[Component]) -> None:
-        count = services.publish_components(components=queryset, by=request.user)
-        self.message_user(
-            request,
-            ngettext("%d component published.", "%d components published.", count)
-            % count,
-            messages.SUCCESS,
-        )
-
-    @admin.action(
-        description=_("Archive the selected components"), permissions=["change"]
-    )
-    def archive(self, request: HttpRequest, queryset: QuerySet[Component]) -> None:
-        count = services.archive_components(components=queryset, by=request.user)
-        self.message_user(
-            request,
-            ngettext("%d component archived.", "%d components archived.", count)
-            % count,
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Provider)
@@ -194,7 +160,7 @@ class ProviderAdmin(HistoryTranslationAdmin):
 
 
 @admin.register(Reuse)
-class ReuseAdmin(HistoryTranslationAdmin):
+class ReuseAdmin(PublishableAdmin, HistoryTranslationAdmin):
     list_display = (
         "component",
         "organisation",
@@ -249,70 +215,3 @@ class TagAdmin(TranslationAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         obj.components.refresh_related_terms()
-
-
-@admin.register(ComponentRevision)
-class ComponentRevisionAdmin(admin.ModelAdmin):
-    """Suppliers' changes to published components, reviewed as a diff."""
-
-    list_display = ("component", "state", "submitted_by", "created_at", "reviewed_by")
-    list_filter = ("state", "created_at")
-    search_fields = (
-        "component__slug",
-        "component__name_nl",
-        "component__name_fr",
-        "component__name_en",
-    )
-    list_select_related = ("component", "submitted_by", "reviewed_by")
-    readonly_fields = (
-        "component",
-        "state",
-        "submitted_by",
-        "created_at",
-        "reviewed_by",
-        "reviewed_at",
-        "diff",
-    )
-    fields = readonly_fields
-    actions = ("accept", "reject")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    @admin.display(description=_("Changes"))
-    def diff(self, revision: ComponentRevision) -> str:
-        rows = format_html_join(
-            "",
-            "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
-            services.revision_diff(revision),
-        )
-        return format_html(
-            "<table><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th>"
-            "<th scope='col'>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Field"),
-            _("Published"),
-            _("Proposed"),
-            rows,
-        )
-
-    @admin.action(
-        description=_("Accept the selected revisions"), permissions=["change"]
-    )
-    def accept(
-        self, request: HttpRequest, queryset: QuerySet[ComponentRevision]
-    ) -> None:
-        for revision in queryset.open().select_related("component"):
-            services.accept_revision(revision=revision, by=request.user)
-        self.message_user(
-            request, _("Revisions accepted and published."), messages.SUCCESS
-        )
-
-    @admin.action(
-        description=_("Reject the selected revisions"), permissions=["change"]
-    )
-    def reject(
-        self, request: HttpRequest, queryset: QuerySet[ComponentRevision]
-    ) -> None:
-        for revision in queryset.open():
-            services.reject_revision(revision=revision, by=request.user)
-        self.message_user(request, _("Revisions rejected."), messages.SUCCESS)

@@ -1,6 +1,6 @@
 """The catalogue's API resources: read for everyone, writes for suppliers."""
 
-from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
@@ -9,14 +9,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalogue import services
 from catalogue.filters import ComponentFilter
 from catalogue.models import (
     BuildingBlock,
     CollaborationModel,
     Component,
     Provider,
-    PublicationState,
     Reuse,
     key_figures,
 )
@@ -31,12 +29,13 @@ from catalogue.serializers import (
     RevisionSerializer,
     StatsSerializer,
 )
+from publishing import services as publishing
 from reuse_portal.rest import PortalApiMixin
 
 
 class IsSupplier(permissions.BasePermission):
-    """Writes need a token whose user belongs to an organisation; a component
-    can only be changed by its own organisation."""
+    """Writes need a token whose user belongs to an organisation. What they
+    may do to a component, the publishing services decide."""
 
     message = _("Your account is not linked to an organisation.")
 
@@ -44,12 +43,6 @@ class IsSupplier(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return bool(request.user and request.user.organisation_id)
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        self.message = _("This component belongs to another organisation.")
-        return obj.provider_id == request.user.organisation_id
 
 
 @extend_schema_view(
@@ -81,14 +74,11 @@ class ComponentViewSet(
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsSupplier]
 
     def get_queryset(self):
-        if self.request.method in permissions.SAFE_METHODS:
+        if self.action in ("list", "facets"):
             return super().get_queryset()
-        # Writes see the published catalogue and the organisation's own entries;
-        # other organisations' unpublished entries stay invisible (404).
-        return Component.objects.filter(
-            Q(publication_state=PublicationState.PUBLISHED)
-            | Q(provider_id=self.request.user.organisation_id)
-        )
+        # One component, or a write: the organisation's own unpublished
+        # entries too; other organisations' stay invisible (404).
+        return Component.objects.for_owner_detail(self.request.user)
 
     def get_serializer_class(self):
         if self.request.method in permissions.SAFE_METHODS:
@@ -96,23 +86,31 @@ class ComponentViewSet(
         return ComponentSubmissionSerializer
 
     def perform_create(self, serializer) -> None:
-        serializer.instance = services.submit_component(
-            data=serializer.validated_data, by=self.request.user
+        serializer.instance = publishing.create(
+            entry=Component(
+                **serializer.validated_data,
+                provider_id=self.request.user.organisation_id,
+            ),
+            actor=self.request.user,
+            submit=True,
         )
+
+    def get_success_headers(self, data) -> dict:
+        return {"Location": reverse("api:component-detail", args=[data["slug"]])}
 
     def partial_update(self, request, slug: str) -> Response:
         component = self.get_object()
         serializer = self.get_serializer(component, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        if component.is_public:
-            revision = services.propose_revision(
-                component=component, data=serializer.validated_data, by=request.user
-            )
-            return Response(RevisionSerializer(revision).data, status=202)
-        component = services.resubmit_component(
-            component=component, data=serializer.validated_data, by=request.user
+        outcome = publishing.change(
+            entry=component,
+            changes=serializer.validated_data,
+            actor=request.user,
+            submit=True,
         )
-        return Response(self.get_serializer(component).data)
+        if outcome.revision is not None:
+            return Response(RevisionSerializer(outcome.revision).data, status=202)
+        return Response(self.get_serializer(outcome.entry).data)
 
     @extend_schema(responses=FacetSerializer(many=True))
     @action(detail=False, pagination_class=None)

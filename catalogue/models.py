@@ -13,7 +13,6 @@ import re
 import unicodedata
 from functools import reduce
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -39,19 +38,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class PublicationState(models.TextChoices):
-    """Where a catalogue entry stands in moderation. Only PUBLISHED is public."""
-
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted for review")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    PUBLISHED = "published", _("Published")
-    REJECTED = "rejected", _("Rejected")
-    ARCHIVED = "archived", _("Archived")
+from publishing.models import PublicationState, Publishable, PublishableQuerySet
 
 
 class ComponentKind(models.TextChoices):
@@ -305,12 +294,7 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
         return reverse("catalogue:provider-detail", args=[self.slug])
 
 
-class ComponentQuerySet(SlugQuerySet):
-    def published(self) -> ComponentQuerySet:
-        """The only gate between the catalogue and the public: every public
-        page, feed, export and API goes through this method."""
-        return self.filter(publication_state=PublicationState.PUBLISHED)
-
+class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
     def with_reuse_count(self) -> ComponentQuerySet:
         return self.annotate(
             reuse_count=Count(
@@ -330,13 +314,31 @@ class ComponentQuerySet(SlugQuerySet):
 
     def for_detail(self) -> ComponentQuerySet:
         """Everything a component page shows, in a fixed number of queries."""
+        return self.published()._with_details()
+
+    def for_owner_detail(self, user) -> ComponentQuerySet:
+        """A component as its own organisation sees it, published or not;
+        other organisations' unpublished entries stay out of reach."""
+        return self.owned_or_published(user)._with_details()
+
+    def owned_or_published(self, user) -> ComponentQuerySet:
+        organisation = getattr(user, "organisation_id", None)
+        if organisation is None:
+            return self.published()
+        return self.filter(
+            Q(publication_state=PublicationState.PUBLISHED) | Q(provider=organisation)
+        )
+
+    def _with_details(self) -> ComponentQuerySet:
         published = Component.objects.published().select_related("provider")
         # The networks app builds on the catalogue, never the reverse: its
         # model is reached through the relation, not imported.
         network_model = Component._meta.get_field("networks").related_model
         return (
-            self.for_listing()
-            .select_related("collaboration_model")
+            self.with_reuse_count()
+            .select_related(
+                "provider", "building_block", "domain", "collaboration_model"
+            )
             .prefetch_related(
                 "tags",
                 "links",
@@ -441,7 +443,7 @@ class ComponentQuerySet(SlugQuerySet):
         )
 
 
-class Component(SlugNaturalKeyMixin, TimestampedModel):
+class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     """A reusable component, service, API, platform or authentic source."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -524,13 +526,6 @@ class Component(SlugNaturalKeyMixin, TimestampedModel):
         related_name="used_by",
         verbose_name=_("depends on"),
     )
-    publication_state = models.CharField(
-        _("publication state"),
-        max_length=20,
-        choices=PublicationState,
-        default=PublicationState.DRAFT,
-    )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     source_reference = models.CharField(
         _("source reference"),
         max_length=300,
@@ -634,12 +629,12 @@ class Component(SlugNaturalKeyMixin, TimestampedModel):
         return reverse("catalogue:component-detail", args=[self.slug])
 
     @property
-    def is_public(self) -> bool:
-        return self.publication_state == PublicationState.PUBLISHED
+    def owner_organisation_id(self) -> int | None:
+        return self.provider_id
 
-    def mark_published(self) -> None:
-        self.publication_state = PublicationState.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
+    def after_publication_change(self) -> None:
+        # Tags and the provider's names are searched through related_terms.
+        Component.objects.filter(pk=self.pk).refresh_related_terms()
 
 
 class ComponentLinkQuerySet(models.QuerySet):
@@ -732,7 +727,7 @@ class ComponentDependency(models.Model):
     natural_key.dependencies = ["catalogue.component"]
 
 
-class ReuseQuerySet(models.QuerySet):
+class ReuseQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, component_slug: str, organisation_slug: str) -> Reuse:
         return self.get(
             component__slug=component_slug, organisation__slug=organisation_slug
@@ -746,7 +741,7 @@ class ReuseQuerySet(models.QuerySet):
         )
 
 
-class Reuse(TimestampedModel):
+class Reuse(Publishable, TimestampedModel):
     """An organisation reusing a component in a project: the evidence behind
     every reuse count and savings figure."""
 
@@ -769,12 +764,6 @@ class Reuse(TimestampedModel):
         blank=True,
     )
     testimonial = models.TextField(_("testimonial"), blank=True)
-    publication_state = models.CharField(
-        _("publication state"),
-        max_length=20,
-        choices=PublicationState,
-        default=PublicationState.DRAFT,
-    )
     source_reference = models.CharField(
         _("source reference"), max_length=300, blank=True
     )
@@ -803,6 +792,10 @@ class Reuse(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.component} ({self.project})"
 
+    @property
+    def owner_organisation_id(self) -> int | None:
+        return self.organisation_id
+
     def natural_key(self) -> tuple[str, str]:
         return (self.component.slug, self.organisation.slug)
 
@@ -822,66 +815,3 @@ def key_figures() -> dict[str, int]:
         "networks": network_model.objects.published().count(),
         "reuses": Reuse.objects.published().count(),
     }
-
-
-class RevisionState(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted for review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-
-
-class ComponentRevisionQuerySet(models.QuerySet):
-    def open(self) -> ComponentRevisionQuerySet:
-        return self.filter(state=RevisionState.SUBMITTED)
-
-
-class ComponentRevision(TimestampedModel):
-    """Changes a supplier proposes to a published component. The public keeps
-    seeing the published version until a moderator accepts them."""
-
-    component = models.ForeignKey(
-        Component, models.CASCADE, related_name="revisions", verbose_name=_("component")
-    )
-    # Field name -> proposed value; related objects by slug.
-    proposed_changes = models.JSONField(_("proposed changes"), default=dict)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        related_name="submitted_revisions",
-        verbose_name=_("submitted by"),
-    )
-    state = models.CharField(
-        _("state"),
-        max_length=20,
-        choices=RevisionState,
-        default=RevisionState.SUBMITTED,
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reviewed_revisions",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-
-    objects = ComponentRevisionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("revision")
-        verbose_name_plural = _("revisions")
-        ordering = ["created_at", "pk"]
-        constraints = [
-            # Later proposals are merged into the open one, so moderators
-            # review one diff per component.
-            models.UniqueConstraint(
-                fields=["component"],
-                condition=Q(state=RevisionState.SUBMITTED),
-                name="catalogue_componentrevision_one_open",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.component} ({self.get_state_display()})"

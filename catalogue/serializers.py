@@ -12,11 +12,11 @@ from catalogue.models import (
     CollaborationModel,
     Component,
     ComponentLink,
-    ComponentRevision,
     Domain,
     Provider,
     Reuse,
 )
+from publishing.models import Revision
 
 
 class ApiUrlField(serializers.HyperlinkedIdentityField):
@@ -357,15 +357,19 @@ class RevisionSerializer(serializers.ModelSerializer):
     """Changes held for review; the published component is unchanged until
     a moderator accepts them."""
 
-    component = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    component = serializers.SerializerMethodField()
 
     class Meta:
-        model = ComponentRevision
+        model = Revision
         fields = [
             "id",
             "component",
             "state",
             "proposed_changes",
+            "reason",
             "created_at",
             "updated_at",
         ]
+
+    def get_component(self, revision: Revision) -> str:
+        return revision.entry.slug

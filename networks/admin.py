@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from catalogue.admin import HistoryTranslationAdmin
 from networks.models import Event, Membership, Network
+from publishing.admin import PublishableAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(HistoryTranslationAdmin):
+class NetworkAdmin(PublishableAdmin, HistoryTranslationAdmin):
     list_display = ("name", "domain", "coordinator", "publication_state", "updated_at")
     list_filter = ("publication_state", "domain")
     search_fields = ("slug", "name_nl", "name_fr", "name_en")

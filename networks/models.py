@@ -13,17 +13,14 @@ from catalogue.models import (
     Component,
     Domain,
     Provider,
-    PublicationState,
     SlugNaturalKeyMixin,
     SlugQuerySet,
     TimestampedModel,
 )
+from publishing.models import PublicationState, Publishable, PublishableQuerySet
 
 
-class NetworkQuerySet(SlugQuerySet):
-    def published(self) -> NetworkQuerySet:
-        return self.filter(publication_state=PublicationState.PUBLISHED)
-
+class NetworkQuerySet(PublishableQuerySet, SlugQuerySet):
     def for_detail(self) -> NetworkQuerySet:
         """A network's page and API resource, in a fixed number of queries."""
         return (
@@ -39,7 +36,7 @@ class NetworkQuerySet(SlugQuerySet):
         )
 
 
-class Network(SlugNaturalKeyMixin, TimestampedModel):
+class Network(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -59,12 +56,6 @@ class Network(SlugNaturalKeyMixin, TimestampedModel):
     components = models.ManyToManyField(
         Component, blank=True, related_name="networks", verbose_name=_("components")
     )
-    publication_state = models.CharField(
-        _("publication state"),
-        max_length=20,
-        choices=PublicationState,
-        default=PublicationState.DRAFT,
-    )
     source_reference = models.CharField(
         _("source reference"), max_length=300, blank=True
     )
@@ -81,6 +72,10 @@ class Network(SlugNaturalKeyMixin, TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("networks:network-detail", args=[self.slug])
+
+    @property
+    def owner_organisation_id(self) -> int | None:
+        return self.coordinator_id
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.functions import Lower
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
@@ -64,6 +65,11 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     # settings when it is first imported.
     from rest_framework.views import exception_handler
 
+    if isinstance(exc, DjangoValidationError):
+        # A model's or a service's refusal: a 400 that says why, field by field.
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -250,7 +256,7 @@ class PortalApiMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = translation.get_language()
-        patch_vary_headers(response, ["Accept-Language"])
+        patch_vary_headers(response, ["Accept-Language", "Authorization"])
         if self.last_modified and response.status_code == 200:
             response["Last-Modified"] = http_date(self.last_modified.timestamp())
         return response

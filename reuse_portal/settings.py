@@ -66,9 +66,11 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "simple_history",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "accounts",
+    "publishing",
     "catalogue",
     "networks",
 ]
@@ -195,6 +197,37 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     # /healthz is probed over plain HTTP by load balancers and orchestrators.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# E-mail: printed to the console unless an SMTP server is configured.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": env_secret("EMAIL_HOST_PASSWORD") or "",
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReUse <noreply@localhost>")
+# Absolute links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (e-mails) is stored in the database and run by
+# `manage.py db_worker`, so a decision's e-mail survives a restart.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASK_BACKEND", "django_tasks_db.backend.DatabaseBackend"
+        )
+    }
+}
 
 LOGGING = {
     "version": 1,

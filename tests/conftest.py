@@ -51,6 +51,9 @@ def pytest_configure(config: pytest.Config) -> None:
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+    # Hashing passwords at production strength is most of the time a test
+    # spends creating users; what is tested is who may do what.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Serve static files from the source folders, found on request.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True

@@ -327,7 +327,9 @@ def test_a_supplier_corrects_its_own_submission_but_not_others(api):
     assert (draft.summary_nl, draft.publication_state) == ("Beter.", "submitted")
     assert other.status_code == 403
     assert hidden.status_code == 404
-    assert renamed.status_code == 200
+    # The slug is read-only: a PATCH of nothing else changes nothing.
+    assert renamed.status_code == 400
+    assert "Nothing was changed" in str(renamed.json()["errors"])
     assert Component.objects.filter(slug="mine").exists()
     assert invalid.status_code == 400
     assert list(invalid.json()["errors"]) == ["kind"]

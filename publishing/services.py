@@ -1,0 +1,332 @@
+"""The only code that moves an entry through publication.
+
+Each service takes the actor and a reason, locks the entry's row, checks the
+transition table and the actor's role (`publishing.workflow`), saves with
+history, records the step in the audit trail and queues the e-mail that
+tells the submitter, all in one transaction: a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from publishing import notifications
+from publishing.models import (
+    Action,
+    PublicationState,
+    Publishable,
+    Revision,
+    RevisionState,
+    Transition,
+)
+from publishing.workflow import STATE_ACTIONS, TRANSITIONS, Role, role_of
+
+
+class NotAllowed(PermissionDenied):
+    """The actor's role does not allow the action on this entry."""
+
+
+class Refused(ValidationError):
+    """The entry's state does not allow the action, or it would change nothing."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a change did: the entry, and the revision holding the change when
+    the entry was already public."""
+
+    entry: Publishable
+    revision: Revision | None = None
+
+
+def create(*, entry: Publishable, actor, submit: bool = False) -> Publishable:
+    """Save a new entry as a draft, and submit it for review if asked."""
+    _check(Action.CREATE, actor=actor, entry=entry)
+    with transaction.atomic():
+        entry.publication_state = PublicationState.DRAFT
+        _save(entry, actor=actor, reason=str(Action.CREATE.label))
+        _record(entry, Action.CREATE, from_state="", actor=actor)
+        if submit:
+            entry = move(entry=entry, action=Action.SUBMIT, actor=actor)
+    return entry
+
+
+def change(
+    *, entry: Publishable, changes: dict, actor, submit: bool = False
+) -> Outcome:
+    """Apply `changes` (field name -> value) to an unpublished entry, or hold
+    them as a revision of a published one. Changing nothing is refused."""
+    with transaction.atomic():
+        locked = _locked(entry)
+        real = {
+            name: value
+            for name, value in changes.items()
+            if _as_json(value) != _as_json(getattr(locked, name))
+        }
+        if locked.is_public:
+            return Outcome(locked, _propose(locked, real, actor=actor))
+        _check(Action.EDIT, actor=actor, entry=locked)
+        if not real:
+            raise Refused(_("Nothing was changed: there is nothing to review."))
+        for name, value in real.items():
+            setattr(locked, name, value)
+        _save(locked, actor=actor, reason=str(Action.EDIT.label))
+        _record(locked, Action.EDIT, from_state=locked.publication_state, actor=actor)
+        if submit and locked.publication_state != PublicationState.SUBMITTED:
+            locked = move(entry=locked, action=Action.SUBMIT, actor=actor)
+    return Outcome(locked)
+
+
+def move(*, entry: Publishable, action: Action, actor, reason: str = "") -> Publishable:
+    """Move `entry` to the state the table gives for `action`."""
+    if action not in STATE_ACTIONS:
+        raise ValueError(f"{action} does not move an entry's state")
+    target = TRANSITIONS[action].target
+    with transaction.atomic():
+        locked = _locked(entry)
+        _check(action, actor=actor, entry=locked, reason=reason)
+        from_state = locked.publication_state
+        locked.publication_state = target
+        if target == PublicationState.PUBLISHED and locked.published_at is None:
+            locked.published_at = timezone.now()
+        _save(locked, actor=actor, reason=reason or str(action.label))
+        step = _record(
+            locked, action, from_state=from_state, actor=actor, reason=reason
+        )
+        notifications.tell_submitter(step, submitter=submitter_of(locked))
+    return locked
+
+
+def submit(*, entry: Publishable, actor, reason: str = "") -> Publishable:
+    return move(entry=entry, action=Action.SUBMIT, actor=actor, reason=reason)
+
+
+def publish(*, entry: Publishable, actor, reason: str = "") -> Publishable:
+    return move(entry=entry, action=Action.PUBLISH, actor=actor, reason=reason)
+
+
+def reject(*, entry: Publishable, actor, reason: str) -> Publishable:
+    return move(entry=entry, action=Action.REJECT, actor=actor, reason=reason)
+
+
+def request_changes(*, entry: Publishable, actor, reason: str) -> Publishable:
+    return move(entry=entry, action=Action.REQUEST_CHANGES, actor=actor, reason=reason)
+
+
+def archive(*, entry: Publishable, actor, reason: str = "") -> Publishable:
+    return move(entry=entry, action=Action.ARCHIVE, actor=actor, reason=reason)
+
+
+def accept_revision(*, revision: Revision, actor, reason: str = "") -> Publishable:
+    """Apply the revision to its entry, which stays published. Refused, with
+    nothing applied, when the entry with the changes would be invalid."""
+    with transaction.atomic():
+        revision = _open_revision(revision)
+        entry = _locked(revision.entry)
+        _check(Action.ACCEPT_REVISION, actor=actor, entry=entry, reason=reason)
+        for name, value in revision.proposed_changes.items():
+            setattr(entry, name, _from_json(entry, name, value))
+        _save(entry, actor=actor, reason=reason or f"revision {revision.pk} accepted")
+        _close(revision, RevisionState.ACCEPTED, actor=actor, reason=reason)
+        step = _record(
+            entry,
+            Action.ACCEPT_REVISION,
+            from_state=entry.publication_state,
+            actor=actor,
+            reason=reason,
+            revision=revision,
+        )
+        notifications.tell_submitter(step, submitter=revision.submitted_by)
+    return entry
+
+
+def reject_revision(*, revision: Revision, actor, reason: str) -> Revision:
+    with transaction.atomic():
+        revision = _open_revision(revision)
+        entry = _locked(revision.entry)
+        _check(Action.REJECT_REVISION, actor=actor, entry=entry, reason=reason)
+        _close(revision, RevisionState.REJECTED, actor=actor, reason=reason)
+        step = _record(
+            entry,
+            Action.REJECT_REVISION,
+            from_state=entry.publication_state,
+            actor=actor,
+            reason=reason,
+            revision=revision,
+        )
+        notifications.tell_submitter(step, submitter=revision.submitted_by)
+    return revision
+
+
+def revision_diff(revision: Revision) -> list[tuple[str, str, str]]:
+    """(field label, published value, proposed value) for each proposed
+    change. Reads the revision's entry."""
+    entry = revision.entry
+    return [
+        (
+            str(entry._meta.get_field(name).verbose_name),
+            _display(_as_json(getattr(entry, name))),
+            _display(value),
+        )
+        for name, value in revision.proposed_changes.items()
+    ]
+
+
+def history(entry: Publishable) -> models.QuerySet[Transition]:
+    """Every step of the entry's life, oldest first."""
+    return Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(entry), object_id=entry.pk
+    ).select_related("actor")
+
+
+def submitter_of(entry: Publishable):
+    """Who created or last submitted the entry: the person told of decisions."""
+    step = (
+        history(entry)
+        .filter(action__in=[Action.CREATE, Action.SUBMIT], actor__isnull=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return step.actor if step else None
+
+
+def _check(action: Action, *, actor, entry: Publishable, reason: str = "") -> None:
+    rule = TRANSITIONS[action]
+    role = role_of(actor, entry)
+    if role not in rule.roles:
+        if role == Role.SUPPLIER:
+            raise NotAllowed(
+                _("Only a moderator may do this: %(action)s.")
+                % {"action": action.label}
+            )
+        raise NotAllowed(_("This entry belongs to another organisation."))
+    if action != Action.CREATE and entry.publication_state not in rule.sources:
+        raise Refused(
+            _("“%(action)s” is not possible while the entry is “%(state)s”.")
+            % {"action": action.label, "state": entry.get_publication_state_display()},
+            code="invalid_transition",
+        )
+    if rule.reason_required and not reason.strip():
+        raise Refused(
+            {"reason": _("Give a reason: the submitter reads it to know what to do.")}
+        )
+
+
+def _locked(entry: Publishable) -> Publishable:
+    return type(entry)._default_manager.select_for_update(of=("self",)).get(pk=entry.pk)
+
+
+def _open_revision(revision: Revision) -> Revision:
+    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    if revision.state != RevisionState.SUBMITTED:
+        raise Refused(
+            _("This revision was already decided: %(state)s.")
+            % {"state": revision.get_state_display()},
+            code="invalid_transition",
+        )
+    return revision
+
+
+def _propose(entry: Publishable, changes: dict, *, actor) -> Revision:
+    _check(Action.PROPOSE_REVISION, actor=actor, entry=entry)
+    revision = Revision.objects.of(entry).open().select_for_update().first()
+    held = revision.proposed_changes if revision else {}
+    proposed = {
+        name: value
+        for name, value in {
+            **held,
+            **{name: _as_json(value) for name, value in changes.items()},
+        }.items()
+        if value != _as_json(getattr(entry, name))
+    }
+    if not proposed or proposed == held:
+        raise Refused(_("Nothing was changed: there is nothing to review."))
+    _validate_with(entry, proposed)
+    if revision is None:
+        revision = Revision(entry=entry)
+    revision.proposed_changes = proposed
+    revision.submitted_by = actor
+    revision.save()
+    _record(
+        entry,
+        Action.PROPOSE_REVISION,
+        from_state=entry.publication_state,
+        actor=actor,
+        revision=revision,
+    )
+    return revision
+
+
+def _validate_with(entry: Publishable, proposed: dict) -> None:
+    """The entry as it would be with the proposed changes must be valid: a
+    revision that cannot be accepted is refused when it is proposed."""
+    candidate = copy.copy(entry)
+    for name, value in proposed.items():
+        setattr(candidate, name, _from_json(entry, name, value))
+    candidate.full_clean()
+
+
+def _save(entry: Publishable, *, actor, reason: str) -> None:
+    # Read by django-simple-history: the history says who and why.
+    entry._history_user = actor
+    entry._change_reason = reason
+    entry.full_clean()
+    entry.save()
+    entry.after_publication_change()
+
+
+def _record(
+    entry: Publishable,
+    action: Action,
+    *,
+    from_state: str,
+    actor,
+    reason: str = "",
+    revision: Revision | None = None,
+) -> Transition:
+    return Transition.objects.create(
+        entry=entry,
+        action=action,
+        from_state=from_state,
+        to_state=entry.publication_state,
+        actor=actor,
+        reason=reason,
+        revision=revision,
+    )
+
+
+def _close(revision: Revision, state: RevisionState, *, actor, reason: str) -> None:
+    revision.state = state
+    revision.reviewed_by = actor
+    revision.reviewed_at = timezone.now()
+    revision.reason = reason
+    revision.save()
+
+
+def _as_json(value):
+    """Related objects by natural key (slug): JSON-storable, readable in a diff."""
+    if isinstance(value, models.Model):
+        return value.natural_key()[0]
+    return value
+
+
+def _from_json(entry: Publishable, name: str, value):
+    field = entry._meta.get_field(name)
+    if field.is_relation and value is not None:
+        return field.related_model._default_manager.get_by_natural_key(value)
+    return value
+
+
+def _display(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
