@@ -23,6 +23,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import (
     Case,
@@ -103,6 +104,10 @@ class Language(models.TextChoices):
     GERMAN = "de", _("German")
     ENGLISH = "en", _("English")
 
+
+# Long texts: room for a thorough description, far below what full-text
+# indexing refuses (about 1 MB per document).
+MAX_TEXT_LENGTH = 20_000
 
 # Text search configurations created in migration 0003: one per language,
 # each unaccenting before stemming.
@@ -451,7 +456,12 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     # The ict-reuse.be slugs are kept verbatim: links in the wild point at them.
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.CharField(_("summary"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=[MaxLengthValidator(MAX_TEXT_LENGTH)],
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ComponentKind)
     building_block = models.ForeignKey(
         BuildingBlock,
@@ -511,6 +521,7 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     support_phone = models.CharField(_("support phone"), max_length=40, blank=True)
     languages = ArrayField(
         models.CharField(max_length=2, choices=Language),
+        size=len(Language),
         verbose_name=_("languages supported"),
         default=list,
         blank=True,
@@ -763,7 +774,12 @@ class Reuse(Publishable, TimestampedModel):
         null=True,
         blank=True,
     )
-    testimonial = models.TextField(_("testimonial"), blank=True)
+    testimonial = models.TextField(
+        _("testimonial"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=[MaxLengthValidator(MAX_TEXT_LENGTH)],
+    )
     source_reference = models.CharField(
         _("source reference"), max_length=300, blank=True
     )

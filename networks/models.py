@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import (
+    MAX_TEXT_LENGTH,
     Component,
     Domain,
     Provider,
@@ -39,7 +41,12 @@ class NetworkQuerySet(PublishableQuerySet, SlugQuerySet):
 class Network(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=[MaxLengthValidator(MAX_TEXT_LENGTH)],
+    )
     domain = models.ForeignKey(
         Domain, models.PROTECT, related_name="networks", verbose_name=_("domain")
     )

@@ -48,7 +48,10 @@ def decision_page(
 ) -> HttpResponse:
     """Ask for the reason, then make the decision; a refusal is shown as an
     error message and changes nothing."""
-    form = ReasonForm(request.POST or None, reason_required=reason_required)
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        reason_required=reason_required,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decide(form.cleaned_data["reason"])

@@ -97,16 +97,25 @@ def api_not_found(request: HttpRequest, unknown: str = "") -> JsonResponse:
     )
 
 
+# No resource nests deeper; a deeper body is an attack or a mistake.
+MAX_BODY_DEPTH = 16
+
+
 def _texts(data) -> Iterator[str]:
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield key
-            yield from _texts(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _texts(item)
+    """Every key and string in a parsed body, walked without recursion.
+    Raises ParseError past MAX_BODY_DEPTH."""
+    pending = [(data, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_BODY_DEPTH:
+            raise exceptions.ParseError(_("The body is nested too deeply."))
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            yield from item.keys()
+            pending.extend((value, depth + 1) for value in item.values())
+        elif isinstance(item, list):
+            pending.extend((value, depth + 1) for value in item)
 
 
 class StrictJSONParser(JSONParser):
@@ -115,7 +124,10 @@ class StrictJSONParser(JSONParser):
     even in a lookup: they are a 400 here, not a 500 deep in a query."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The body is nested too deeply.")) from None
         for text in _texts(data):
             try:
                 text.encode("utf-8")
