@@ -38,8 +38,10 @@ run: export DEBUG ?= 1
 run: setup
 	$(WITH_PG) bash -c '$(PY) manage.py migrate --noinput \
 		&& $(PY) manage.py load_catalogue \
-		&& echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops everything)" \
-		&& exec $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)'
+		&& { $(PY) manage.py db_worker --no-reload & worker=$$!; } \
+		&& trap "kill $$worker 2>/dev/null" EXIT \
+		&& echo "Serving on http://127.0.0.1:$(PORT)/ with the e-mail worker (Ctrl-C stops everything)" \
+		&& $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)'
 
 # Tests run with DEBUG off, as in production, over plain HTTP on loopback.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789

@@ -86,9 +86,11 @@ class ComponentViewSet(
         return ComponentSubmissionSerializer
 
     def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
         serializer.instance = publishing.create(
             entry=Component(
-                **serializer.validated_data,
+                **data,
+                slug=Component.objects.free_slug(data["name_nl"]),
                 provider_id=self.request.user.organisation_id,
             ),
             actor=self.request.user,

@@ -39,6 +39,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from publishing.models import PublicationState, Publishable, PublishableQuerySet
@@ -300,6 +301,21 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
 
 
 class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
+    def free_slug(self, name: str) -> str:
+        """A new component's address, made from its name: never chosen by the
+        submitter, so that a conflict cannot reveal another's draft."""
+        base = slugify(name)[:100].strip("-") or "component"
+        taken = set(
+            self.filter(slug__regex=rf"^{re.escape(base)}(-\d+)?$").values_list(
+                "slug", flat=True
+            )
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
     def with_reuse_count(self) -> ComponentQuerySet:
         return self.annotate(
             reuse_count=Count(

@@ -319,25 +319,21 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
             "publication_state",
             "updated_at",
         ]
-        read_only_fields = ["provider", "publication_state", "updated_at"]
+        # The slug is the component's address, made from its name (see
+        # ComponentQuerySet.free_slug) and fixed once it exists.
+        read_only_fields = ["slug", "provider", "publication_state", "updated_at"]
         extra_kwargs = {
             "name_nl": {"required": True, "allow_blank": False, "allow_null": False},
             "summary_nl": {"required": True, "allow_blank": False, "allow_null": False},
         }
-
-    def get_fields(self) -> dict:
-        fields = super().get_fields()
-        # The slug is the component's address: fixed once it exists.
-        if self.instance is not None:
-            fields["slug"].read_only = True
-        return fields
 
     def validate(self, attrs: dict) -> dict:
         # The model's own rules (constraints, URL and e-mail formats) as 400s.
         candidate = Component(**{**self._current_values(), **attrs})
         try:
             candidate.full_clean(
-                exclude=["provider", "building_block", "domain"], validate_unique=False
+                exclude=["slug", "provider", "building_block", "domain"],
+                validate_unique=False,
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error

@@ -287,12 +287,14 @@ def test_a_supplier_submission_goes_to_moderation_not_to_the_public(api):
     assert response.status_code == 201, response.json()
     assert response.json()["publication_state"] == "submitted"
     assert response.json()["provider"] == "smals"
-    created = Component.objects.get(slug="new-thing")
+    # The address comes from the name, never from the submitter.
+    assert response["Location"] == "/api/v1/components/nieuw-ding/"
+    created = Component.objects.get(slug="nieuw-ding")
     assert created.publication_state == PublicationState.SUBMITTED
     assert created.building_block == block
     assert created.domain == domain
     assert created.history.latest().history_user.organisation == organisation
-    assert api.get("/api/v1/components/new-thing/").status_code == 404
+    assert api.get("/api/v1/components/nieuw-ding/").status_code == 404
     assert api.get("/api/v1/components/").json()["count"] == 0
 
 

@@ -57,7 +57,6 @@ def submission() -> dict:
         "kind": "service",
         "building_block": make_building_block().slug,
         "domain": make_domain().slug,
-        "slug": "signature",
     }
 
 
@@ -70,15 +69,15 @@ def test_a_submission_is_created_located_and_seen_only_by_its_organisation(
 
     assert created.status_code == 201
     location = created["Location"]
-    assert location.endswith("/api/v1/components/signature/")
+    assert location == "/api/v1/components/elektronische-handtekening/"
     own = supplier.get(location)
     assert own.status_code == 200
     assert own["Vary"].count("Authorization") == 1
     assert APIClient().get(location).status_code == 404
     assert client_of(make_provider()).get(location).status_code == 404
     listed = APIClient().get("/api/v1/components/").json()["results"]
-    assert "signature" not in [item["slug"] for item in listed]
-    component = Component.objects.get(slug="signature")
+    assert listed == []
+    component = Component.objects.get(slug="elektronische-handtekening")
     assert component.publication_state == "submitted"
     assert [step.action for step in Transition.objects.all()] == ["create", "submit"]
 
@@ -171,3 +170,20 @@ def test_oversized_texts_and_lists_are_refused_with_a_message(
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert not Component.objects.exists()
+
+
+def test_a_taken_name_gets_the_next_free_address(
+    organisation,
+):
+    make_component(
+        slug="elektronische-handtekening",
+        provider=make_provider(),
+        publication_state="draft",
+    )
+
+    created = client_of(organisation).post(
+        "/api/v1/components/", submission(), format="json"
+    )
+
+    assert created.status_code == 201
+    assert created["Location"].endswith("/elektronische-handtekening-2/")
