@@ -64,7 +64,8 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as hashes, shown once when created.
+    "knox",
     "simple_history",
     "django_tasks_db",
 ]
@@ -238,7 +239,7 @@ LOGGING = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
@@ -255,6 +256,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "reuse_portal.rest.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "reuse_portal.schema.PortalAutoSchema",
     "UNAUTHENTICATED_USER": None,
+}
+REST_KNOX = {
+    # A supplier's tool runs unattended: the token lives until it is replaced
+    # or revoked on the account page.
+    "TOKEN_TTL": None,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 # Requests an anonymous client may make, e.g. "1000/hour" (per server process
 # with the default local-memory cache).

@@ -204,9 +204,9 @@ def supplier_token(portal: Portal) -> str:
     """An API token of a Smals employee, on the session's portal."""
     script = (
         "from accounts.models import User; from catalogue.models import Provider; "
-        "from rest_framework.authtoken.models import Token; "
+        "from knox.models import AuthToken; "
         "user = User.objects.create(username='supplier', "
         "organisation=Provider.objects.get(slug='smals')); "
-        "print(Token.objects.create(user=user).key)"
+        "print(AuthToken.objects.create(user=user, expiry=None)[1])"
     )
     return portal.manage("shell", "--no-imports", "-c", script).strip()

@@ -4,6 +4,7 @@ overridable by keyword."""
 from itertools import count
 
 from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts.models import User
 from catalogue.models import (
@@ -34,6 +35,12 @@ def make_user(**overrides) -> User:
     user.set_password(password)
     user.save()
     return user
+
+
+def make_token(user: User) -> str:
+    """A new API token of `user`: the key their tools send."""
+    _token, key = AuthToken.objects.create(user=user, expiry=None)
+    return key
 
 
 def make_domain(**overrides) -> Domain:

@@ -2,10 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.factories import make_provider, make_user
+from tests.factories import make_provider, make_token, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -35,20 +35,46 @@ def test_a_supplier_creates_uses_replaces_and_revokes_a_token(client):
     user = make_user(organisation=make_provider())
     client.force_login(user)
 
-    client.post(reverse("accounts:token-create"))
-    first = Token.objects.get(user=user).key
-    assert first in client.get(ACCOUNT).content.decode()
+    created = client.post(reverse("accounts:token-create"))
+    first = created.context["new_key"]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
     assert api.post("/api/v1/components/", {}, format="json").status_code == 400
 
-    client.post(reverse("accounts:token-create"))
-    second = Token.objects.get(user=user).key
+    replaced = client.post(reverse("accounts:token-create"))
+    second = replaced.context["new_key"]
     assert second != first
     assert api.post("/api/v1/components/", {}, format="json").status_code == 401
 
     client.post(reverse("accounts:token-revoke"))
-    assert not Token.objects.filter(user=user).exists()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert api.post("/api/v1/components/", {}, format="json").status_code == 401
+    assert not AuthToken.objects.filter(user=user).exists()
+
+
+def test_a_token_is_stored_hashed_and_shown_only_once(client):
+    user = make_user(organisation=make_provider())
+    client.force_login(user)
+
+    created = client.post(reverse("accounts:token-create"))
+    key = created.context["new_key"]
+    later = client.get(ACCOUNT)
+
+    assert key in created.content.decode()
+    assert "no-store" in created["Cache-Control"]
+    assert "no-store" in later["Cache-Control"]
+    assert key not in later.content.decode()
+    stored = AuthToken.objects.get(user=user)
+    assert key not in (stored.digest, stored.token_key)
+    assert key.startswith(stored.token_key)
+
+
+def test_a_token_in_the_query_string_is_not_accepted():
+    key = make_token(make_user(organisation=make_provider()))
+
+    response = APIClient().post(f"/api/v1/components/?token={key}", {}, format="json")
+
+    assert response.status_code == 401
 
 
 def test_tokens_change_only_by_post(client):

@@ -114,7 +114,7 @@ def test_a_non_staff_user_cannot_reach_the_admin(client):
         "networks_network",
         "networks_event",
         "accounts_user",
-        "authtoken_tokenproxy",
+        "knox_authtoken",
     ],
 )
 def test_every_back_office_list_and_add_form_opens(moderator_client, admin_name):

@@ -5,7 +5,6 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from catalogue.models import Component, ComponentKind, PublicationState
@@ -17,6 +16,7 @@ from tests.factories import (
     make_network,
     make_provider,
     make_reuse,
+    make_token,
     make_user,
 )
 
@@ -38,9 +38,7 @@ def _fresh_throttle_counts():
 def supplier_client(organisation) -> APIClient:
     user = make_user(organisation=organisation)
     client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}"
-    )
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
     return client
 
 

@@ -3,7 +3,6 @@ service call per request, refusals as clear 4xx, nothing unpublished leaked."""
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from catalogue.models import Component
@@ -13,6 +12,7 @@ from tests.factories import (
     make_component,
     make_domain,
     make_provider,
+    make_token,
     make_user,
 )
 
@@ -38,9 +38,7 @@ def _fresh_throttle_counts():
 def client_of(organisation) -> APIClient:
     user = make_user(organisation=organisation)
     client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}"
-    )
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
     return client
 
 
