@@ -1,5 +1,6 @@
 """A user's own account: the API token of their organisation's tools."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -39,3 +40,14 @@ def revoke_token(request: HttpRequest) -> HttpResponse:
     if deleted:
         messages.success(request, _("Your API token was revoked."))
     return redirect("accounts:account")
+
+
+def locked_out(request: HttpRequest, response, credentials) -> HttpResponse:
+    """django-axes' answer to a locked-out login, in the visitor's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"cooloff_minutes": minutes},
+        status=429,
+    )

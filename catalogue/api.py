@@ -127,6 +127,8 @@ class ComponentViewSet(
 
 
 class ProviderViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Institutions that offer components, with their published component count."""
+
     queryset = Provider.objects.with_published_component_count().order_by("slug")
     serializer_class = ProviderSerializer
     lookup_field = "slug"
@@ -134,6 +136,8 @@ class ProviderViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class BuildingBlockViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """The building blocks that classify components."""
+
     queryset = BuildingBlock.objects.with_published_component_count()
     serializer_class = BuildingBlockSerializer
     lookup_field = "slug"
@@ -141,6 +145,8 @@ class BuildingBlockViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CollaborationModelViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """How institutions share a component: organic, sponsored or co-financed."""
+
     queryset = CollaborationModel.objects.with_published_component_count()
     serializer_class = CollaborationModelSerializer
     lookup_field = "slug"
@@ -148,6 +154,8 @@ class CollaborationModelViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ReuseViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Published reuses: an organisation reusing a component in a project."""
+
     queryset = Reuse.objects.published().select_related("component", "organisation")
     serializer_class = ReuseSerializer
     filter_backends = []

@@ -9,6 +9,9 @@ from reuse_portal.rest import PortalApiMixin
 
 
 class NetworkViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Published networks: communities around a domain, their members and
+    components."""
+
     queryset = Network.objects.for_detail()
     serializer_class = NetworkSerializer
     lookup_field = "slug"
@@ -24,6 +27,8 @@ class EventFilter(django_filters.FilterSet):
 
 
 class EventViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Events of published networks, newest first."""
+
     queryset = (
         Event.objects.published().select_related("network").order_by("-starts_at", "pk")
     )

@@ -95,3 +95,32 @@ def test_a_failed_login_says_so_in_the_title_and_on_the_fields(client):
     assert page.split("<title>")[1].startswith("Fout:")
     assert page.count('aria-invalid="true" aria-describedby="login-error"') == 2
     assert 'id="login-error"' in page
+
+
+def test_repeated_wrong_passwords_lock_the_login_with_a_clear_message(client):
+    make_user(username="supplier", password="a-long-test-password")
+    login = reverse("accounts:login")
+    wrong = {"username": "supplier", "password": "wrong"}
+
+    attempts = [client.post(login, wrong) for _attempt in range(5)]
+    locked = client.post(
+        login, {"username": "supplier", "password": "a-long-test-password"}
+    )
+
+    assert [response.status_code for response in attempts[:4]] == [200] * 4
+    assert locked.status_code == 429
+    assert "15 minuten" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_is_protected_too(client):
+    make_user(username="moderator", password="a-long-test-password", is_staff=True)
+    login = reverse("admin:login")
+
+    for _attempt in range(5):
+        client.post(login, {"username": "moderator", "password": "wrong"})
+    locked = client.post(
+        login, {"username": "moderator", "password": "a-long-test-password"}
+    )
+
+    assert locked.status_code == 429

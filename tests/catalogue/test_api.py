@@ -329,7 +329,7 @@ def test_a_supplier_corrects_its_own_submission_but_not_others(api):
     assert hidden.status_code == 404
     # The slug is read-only: a PATCH of nothing else changes nothing.
     assert renamed.status_code == 400
-    assert "Nothing was changed" in str(renamed.json()["errors"])
+    assert "Er is niets gewijzigd" in str(renamed.json()["errors"])
     assert Component.objects.filter(slug="mine").exists()
     assert invalid.status_code == 400
     assert list(invalid.json()["errors"]) == ["kind"]

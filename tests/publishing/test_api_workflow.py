@@ -38,7 +38,10 @@ def _fresh_throttle_counts():
 def client_of(organisation) -> APIClient:
     user = make_user(organisation=organisation)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
+    # Messages in English, which the assertions read.
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {make_token(user)}", HTTP_ACCEPT_LANGUAGE="en"
+    )
     return client
 
 

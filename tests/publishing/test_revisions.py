@@ -4,12 +4,20 @@ published version until a moderator accepts the diff."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from publishing import services
 from publishing.models import Revision
 from tests.factories import make_component, make_provider, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The services' messages, which the assertions read, in English.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -160,12 +168,12 @@ def test_the_admin_shows_the_diff_and_decides(client, published):
 
 def test_the_admin_home_lists_what_waits_oldest_first(client, published):
     component, supplier, moderator = published
-    waiting = make_component(publication_state="submitted", name_nl="Wachtend")
+    waiting = make_component(publication_state="submitted", name_en="Waiting")
     services.change(entry=component, changes={"summary_nl": "Nieuw."}, actor=supplier)
     client.force_login(moderator)
 
     page = client.get(reverse("admin:index")).content.decode()
 
     queue = page.split('id="moderation-queue"')[1].split("</div>")[0]
-    assert queue.index("Wachtend") < queue.index(str(component))
+    assert queue.index("Waiting") < queue.index(component.name_en)
     assert reverse("admin:catalogue_component_change", args=[waiting.pk]) in queue
