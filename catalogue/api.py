@@ -86,13 +86,19 @@ class ComponentViewSet(
         return ComponentSubmissionSerializer
 
     def perform_create(self, serializer) -> None:
-        data = serializer.validated_data
+        fields = dict(serializer.validated_data)
+        related = {
+            name: fields.pop(name)
+            for name in Component.RELATED_CHANGES
+            if name in fields
+        }
         serializer.instance = publishing.create(
             entry=Component(
-                **data,
-                slug=Component.objects.free_slug(data["name_nl"]),
+                **fields,
+                slug=Component.objects.free_slug(fields["name_nl"]),
                 provider_id=self.request.user.organisation_id,
             ),
+            related=related,
             actor=self.request.user,
             submit=True,
         )

@@ -659,6 +659,37 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     def owner_organisation_id(self) -> int | None:
         return self.provider_id
 
+    RELATED_CHANGES = ("tags", "links")
+    LINK_FIELDS = ("kind", "url", "title", "language")
+
+    def related_value(self, name: str) -> list:
+        """Reads the relation: one query."""
+        if name == "tags":
+            return sorted(self.tags.values_list("slug", flat=True))
+        return [
+            dict(zip(self.LINK_FIELDS, row, strict=True))
+            for row in self.links.order_by("pk").values_list(*self.LINK_FIELDS)
+        ]
+
+    def as_related_value(self, name: str, value) -> list:
+        if name == "tags":
+            return sorted(getattr(tag, "slug", tag) for tag in value)
+        return [
+            {field: link.get(field) or "" for field in self.LINK_FIELDS}
+            for link in value
+        ]
+
+    def set_related(self, name: str, value: list) -> None:
+        if name == "tags":
+            self.tags.set(Tag.objects.filter(slug__in=value))
+            return
+        self.links.all().delete()
+        for link in value:
+            ComponentLink(component=self, **link).full_clean(exclude=["component"])
+        ComponentLink.objects.bulk_create(
+            ComponentLink(component=self, **link) for link in value
+        )
+
     def after_publication_change(self) -> None:
         # Tags and the provider's names are searched through related_terms.
         Component.objects.filter(pk=self.pk).refresh_related_terms()

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +16,7 @@ from catalogue.models import (
     Domain,
     Provider,
     Reuse,
+    Tag,
 )
 from publishing.models import Revision
 
@@ -272,6 +274,11 @@ class StatsSerializer(serializers.Serializer):
     reuses = serializers.IntegerField()
 
 
+# Enough for any real component; a longer list is a mistake or an attack.
+MAX_TAGS = 20
+MAX_LINKS = 20
+
+
 class ComponentSubmissionSerializer(serializers.ModelSerializer):
     """What a supplier's tool sends. The component always goes to moderation:
     it is saved as submitted, whatever the request says."""
@@ -289,6 +296,13 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
         allow_null=True,
     )
     provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tags = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Tag.objects.all(),
+        many=True,
+        required=False,
+    )
+    links = LinkSerializer(many=True, required=False)
 
     class Meta:
         model = Component
@@ -315,6 +329,8 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
             "support_name",
             "support_email",
             "support_phone",
+            "tags",
+            "links",
             "provider",
             "publication_state",
             "updated_at",
@@ -329,7 +345,12 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         # The model's own rules (constraints, URL and e-mail formats) as 400s.
-        candidate = Component(**{**self._current_values(), **attrs})
+        fields = {
+            name: value
+            for name, value in {**self._current_values(), **attrs}.items()
+            if name not in Component.RELATED_CHANGES
+        }
+        candidate = Component(**fields)
         try:
             candidate.full_clean(
                 exclude=["slug", "provider", "building_block", "domain"],
@@ -339,6 +360,23 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.message_dict) from error
         return attrs
 
+    def validate_tags(self, tags: list) -> list:
+        if len(tags) > MAX_TAGS:
+            raise serializers.ValidationError(
+                _("At most %(count)d tags.") % {"count": MAX_TAGS}
+            )
+        return tags
+
+    def validate_links(self, links: list) -> list:
+        if len(links) > MAX_LINKS:
+            raise serializers.ValidationError(
+                _("At most %(count)d links.") % {"count": MAX_LINKS}
+            )
+        urls = [link["url"] for link in links]
+        if len(set(urls)) != len(urls):
+            raise serializers.ValidationError(_("Each link may appear only once."))
+        return links
+
     def _current_values(self) -> dict:
         if self.instance is None:
             return {}
@@ -346,6 +384,7 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
             field: getattr(self.instance, field)
             for field in self.Meta.fields
             if field not in ("provider", "publication_state", "updated_at")
+            and field not in Component.RELATED_CHANGES
         }
 
 

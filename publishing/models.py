@@ -77,6 +77,21 @@ class Publishable(models.Model):
         """The organisation whose members may edit and submit this entry."""
         raise NotImplementedError
 
+    # Relations edited as a whole list (tags, links...), beside the fields.
+    RELATED_CHANGES: tuple[str, ...] = ()
+
+    def related_value(self, name: str) -> list:
+        """The relation `name` as JSON, as revisions store and compare it."""
+        raise NotImplementedError
+
+    def as_related_value(self, name: str, value) -> list:
+        """A submitted value of the relation `name`, in related_value()'s form."""
+        raise NotImplementedError
+
+    def set_related(self, name: str, value: list) -> None:
+        """Replace the relation `name` with `value` (related_value()'s form)."""
+        raise NotImplementedError
+
     def after_publication_change(self) -> None:
         """Called by the services after every change they save: derived data
         (search terms...) that depends on the entry's relations."""

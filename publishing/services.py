@@ -46,12 +46,27 @@ class Outcome:
     revision: Revision | None = None
 
 
-def create(*, entry: Publishable, actor, submit: bool = False) -> Publishable:
-    """Save a new entry as a draft, and submit it for review if asked."""
+def create(
+    *,
+    entry: Publishable,
+    actor,
+    related: dict | None = None,
+    submit: bool = False,
+) -> Publishable:
+    """Save a new entry as a draft with its `related` lists (tags, links...),
+    and submit it for review if asked."""
     _check(Action.CREATE, actor=actor, entry=entry)
     with transaction.atomic():
         entry.publication_state = PublicationState.DRAFT
-        _save(entry, actor=actor, reason=str(Action.CREATE.label))
+        _save(
+            entry,
+            actor=actor,
+            reason=str(Action.CREATE.label),
+            related={
+                name: entry.as_related_value(name, value)
+                for name, value in (related or {}).items()
+            },
+        )
         _record(entry, Action.CREATE, from_state="", actor=actor)
         if submit:
             entry = move(entry=entry, action=Action.SUBMIT, actor=actor)
@@ -65,19 +80,22 @@ def change(
     them as a revision of a published one. Changing nothing is refused."""
     with transaction.atomic():
         locked = _locked(entry)
-        real = {
-            name: value
-            for name, value in changes.items()
-            if _as_json(value) != _as_json(getattr(locked, name))
+        proposed = {
+            name: _as_json(locked, name, value) for name, value in changes.items()
         }
         if locked.is_public:
-            return Outcome(locked, _propose(locked, real, actor=actor))
+            # All of it: a value set back to the published one leaves the revision.
+            return Outcome(locked, _propose(locked, proposed, actor=actor))
+        real = {
+            name: value
+            for name, value in proposed.items()
+            if value != _current(locked, name)
+        }
         _check(Action.EDIT, actor=actor, entry=locked)
         if not real:
             raise Refused(_("Nothing was changed: there is nothing to review."))
-        for name, value in real.items():
-            setattr(locked, name, value)
-        _save(locked, actor=actor, reason=str(Action.EDIT.label))
+        related = _apply(locked, real)
+        _save(locked, actor=actor, reason=str(Action.EDIT.label), related=related)
         _record(locked, Action.EDIT, from_state=locked.publication_state, actor=actor)
         if submit and locked.publication_state != PublicationState.SUBMITTED:
             locked = move(entry=locked, action=Action.SUBMIT, actor=actor)
@@ -131,9 +149,13 @@ def accept_revision(*, revision: Revision, actor, reason: str = "") -> Publishab
         revision = _open_revision(revision)
         entry = _locked(revision.entry)
         _check(Action.ACCEPT_REVISION, actor=actor, entry=entry, reason=reason)
-        for name, value in revision.proposed_changes.items():
-            setattr(entry, name, _from_json(entry, name, value))
-        _save(entry, actor=actor, reason=reason or f"revision {revision.pk} accepted")
+        related = _apply(entry, revision.proposed_changes)
+        _save(
+            entry,
+            actor=actor,
+            reason=reason or f"revision {revision.pk} accepted",
+            related=related,
+        )
         _close(revision, RevisionState.ACCEPTED, actor=actor, reason=reason)
         step = _record(
             entry,
@@ -170,11 +192,7 @@ def revision_diff(revision: Revision) -> list[tuple[str, str, str]]:
     change. Reads the revision's entry."""
     entry = revision.entry
     return [
-        (
-            str(entry._meta.get_field(name).verbose_name),
-            _display(_as_json(getattr(entry, name))),
-            _display(value),
-        )
+        (_label(entry, name), _display(_current(entry, name)), _display(value))
         for name, value in revision.proposed_changes.items()
     ]
 
@@ -240,11 +258,8 @@ def _propose(entry: Publishable, changes: dict, *, actor) -> Revision:
     held = revision.proposed_changes if revision else {}
     proposed = {
         name: value
-        for name, value in {
-            **held,
-            **{name: _as_json(value) for name, value in changes.items()},
-        }.items()
-        if value != _as_json(getattr(entry, name))
+        for name, value in {**held, **changes}.items()
+        if value != _current(entry, name)
     }
     if not proposed or proposed == held:
         raise Refused(_("Nothing was changed: there is nothing to review."))
@@ -268,17 +283,32 @@ def _validate_with(entry: Publishable, proposed: dict) -> None:
     """The entry as it would be with the proposed changes must be valid: a
     revision that cannot be accepted is refused when it is proposed."""
     candidate = copy.copy(entry)
-    for name, value in proposed.items():
-        setattr(candidate, name, _from_json(entry, name, value))
+    _apply(candidate, proposed)
     candidate.full_clean()
 
 
-def _save(entry: Publishable, *, actor, reason: str) -> None:
+def _apply(entry: Publishable, changes: dict) -> dict:
+    """Set the changed fields on `entry` (JSON form); returns the related
+    lists, which can only be set once the entry is saved."""
+    related = {}
+    for name, value in changes.items():
+        if name in entry.RELATED_CHANGES:
+            related[name] = value
+        else:
+            setattr(entry, name, _from_json(entry, name, value))
+    return related
+
+
+def _save(
+    entry: Publishable, *, actor, reason: str, related: dict | None = None
+) -> None:
     # Read by django-simple-history: the history says who and why.
     entry._history_user = actor
     entry._change_reason = reason
     entry.full_clean()
     entry.save()
+    for name, value in (related or {}).items():
+        entry.set_related(name, value)
     entry.after_publication_change()
 
 
@@ -310,11 +340,27 @@ def _close(revision: Revision, state: RevisionState, *, actor, reason: str) -> N
     revision.save()
 
 
-def _as_json(value):
-    """Related objects by natural key (slug): JSON-storable, readable in a diff."""
+def _as_json(entry: Publishable, name: str, value):
+    """A submitted value as revisions store it: related objects by natural
+    key (slug), related lists in the entry's own JSON form."""
+    if name in entry.RELATED_CHANGES:
+        return entry.as_related_value(name, value)
     if isinstance(value, models.Model):
         return value.natural_key()[0]
     return value
+
+
+def _current(entry: Publishable, name: str):
+    """The entry's value of `name`, in the form _as_json() gives."""
+    if name in entry.RELATED_CHANGES:
+        return entry.related_value(name)
+    return _as_json(entry, name, getattr(entry, name))
+
+
+def _label(entry: Publishable, name: str) -> str:
+    field = entry._meta.get_field(name)
+    label = getattr(field, "verbose_name", None)
+    return str(label or field.related_model._meta.verbose_name_plural)
 
 
 def _from_json(entry: Publishable, name: str, value):
@@ -328,5 +374,7 @@ def _display(value) -> str:
     if value in (None, "", []):
         return "—"
     if isinstance(value, list):
-        return ", ".join(map(str, value))
+        return "; ".join(map(_display, value))
+    if isinstance(value, dict):
+        return " · ".join(str(part) for part in value.values() if part)
     return str(value)

@@ -1,8 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from reuse_portal.views import favicon, healthz
+
+# The back office is the portal's, not Django's.
+admin.site.site_header = _("ReUse moderation")
+admin.site.site_title = _("ReUse moderation")
+admin.site.index_title = _("Catalogue moderation")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

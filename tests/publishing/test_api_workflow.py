@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from catalogue.models import Component
+from catalogue.models import Component, Tag
+from publishing import services
 from publishing.models import Revision, Transition
 from tests.factories import (
     make_building_block,
@@ -188,3 +189,79 @@ def test_a_taken_name_gets_the_next_free_address(
 
     assert created.status_code == 201
     assert created["Location"].endswith("/elektronische-handtekening-2/")
+
+
+def test_links_and_tags_are_written_and_revised(organisation):
+    Tag.objects.create(slug="signature", name="signature")
+    Tag.objects.create(slug="identity", name="identity")
+    supplier = client_of(organisation)
+    documentation = {"kind": "documentation", "url": "https://example.org/doc"}
+
+    created = supplier.post(
+        "/api/v1/components/",
+        {**submission(), "tags": ["signature"], "links": [documentation]},
+        format="json",
+    )
+    component = Component.objects.get()
+    assert created.status_code == 201, created.json()
+    assert [tag.slug for tag in component.tags.all()] == ["signature"]
+    assert component.links.get().url == "https://example.org/doc"
+
+    component.publication_state = "published"
+    component.published_at = component.created_at
+    component.save()
+    url = created["Location"]
+    source = {"kind": "source_code", "url": "https://example.org/git"}
+    revised = supplier.patch(
+        url,
+        {"tags": ["signature", "identity"], "links": [documentation, source]},
+        format="json",
+    )
+    tags_as_published = supplier.patch(url, {"tags": ["signature"]}, format="json")
+
+    assert revised.status_code == 202, revised.json()
+    assert revised.json()["proposed_changes"]["tags"] == ["identity", "signature"]
+    assert component.links.count() == 1
+    # Setting the tags back to the published ones takes them out of the revision.
+    assert tags_as_published.status_code == 202
+    assert list(tags_as_published.json()["proposed_changes"]) == ["links"]
+    moderator = make_user(is_staff=True, is_superuser=True)
+    services.accept_revision(revision=Revision.objects.get(), actor=moderator)
+    assert [tag.slug for tag in component.tags.all()] == ["signature"]
+    assert sorted(component.links.values_list("url", flat=True)) == [
+        "https://example.org/doc",
+        "https://example.org/git",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("links", [{"kind": "website", "url": "javascript:alert(1)"}]),
+        ("links", [{"kind": "website", "url": "https://a.example"}] * 2),
+        (
+            "links",
+            [{"kind": "website", "url": f"https://{n}.example"} for n in range(21)],
+        ),
+        ("tags", ["no-such-tag"]),
+        ("tags", [f"tag-{n}" for n in range(21)]),
+    ],
+    ids=[
+        "javascript-url",
+        "duplicate-link",
+        "too-many-links",
+        "unknown-tag",
+        "too-many-tags",
+    ],
+)
+def test_bad_links_and_tags_are_refused_with_a_message(organisation, field, value):
+    for n in range(21):
+        Tag.objects.create(slug=f"tag-{n}", name=f"tag {n}")
+
+    response = client_of(organisation).post(
+        "/api/v1/components/", {**submission(), field: value}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Component.objects.exists()
