@@ -14,6 +14,7 @@ from catalogue.models import (
     BuildingBlock,
     CollaborationModel,
     Component,
+    Domain,
     Provider,
     Reuse,
     key_figures,
@@ -23,11 +24,13 @@ from catalogue.serializers import (
     CollaborationModelSerializer,
     ComponentSerializer,
     ComponentSubmissionSerializer,
+    DomainSummarySerializer,
     FacetSerializer,
     ProviderSerializer,
     ReuseSerializer,
     RevisionSerializer,
     StatsSerializer,
+    SubmissionSerializer,
 )
 from publishing import services as publishing
 from reuse_portal.rest import PortalApiMixin
@@ -130,6 +133,28 @@ class ComponentViewSet(
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return Response(FacetSerializer(filterset.facets(), many=True).data)
+
+
+class SubmissionViewSet(PortalApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your organisation's components under review: drafts, submissions,
+    changes requested, rejections, and published ones with revisions, each
+    with the moderators' last reason. Needs a token."""
+
+    serializer_class = SubmissionSerializer
+    permission_classes = [permissions.IsAuthenticated, IsSupplier]
+    filter_backends = []
+
+    def get_queryset(self):
+        return Component.objects.submissions_of(self.request.user.organisation_id)
+
+
+class DomainViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Policy domains: the values of a component's `domain`."""
+
+    queryset = Domain.objects.order_by("position", "slug")
+    serializer_class = DomainSummarySerializer
+    lookup_field = "slug"
+    filter_backends = []
 
 
 class ProviderViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):

@@ -342,6 +342,12 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         other organisations' unpublished entries stay out of reach."""
         return self.owned_or_published(user)._with_details()
 
+    def submissions_of(self, organisation_id: int) -> ComponentQuerySet:
+        """ "My submissions": one organisation's components under review."""
+        return self.sent_for_review_by(Q(provider=organisation_id)).select_related(
+            "provider"
+        )
+
     def owned_or_published(self, user) -> ComponentQuerySet:
         organisation = getattr(user, "organisation_id", None)
         if organisation is None:

@@ -408,3 +408,38 @@ class RevisionSerializer(serializers.ModelSerializer):
 
     def get_component(self, revision: Revision) -> str:
         return revision.entry.slug
+
+
+class SubmissionRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Revision
+        fields = ["id", "state", "proposed_changes", "reason", "created_at"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    """One of the organisation's components under review, with the
+    moderators' last word and its revisions."""
+
+    url = ApiUrlField("component-detail")
+    publication_state_label = serializers.CharField(
+        source="get_publication_state_display", read_only=True
+    )
+    moderator_reason = serializers.SerializerMethodField()
+    revisions = SubmissionRevisionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Component
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "publication_state",
+            "publication_state_label",
+            "moderator_reason",
+            "updated_at",
+            "revisions",
+        ]
+
+    def get_moderator_reason(self, component: Component) -> str:
+        decision = component.latest_decision()
+        return decision.reason if decision else ""

@@ -13,6 +13,7 @@ urlpatterns = [
         views.ComponentDetailView.as_view(),
         name="component-detail",
     ),
+    path("submissions/", views.SubmissionListView.as_view(), name="submission-list"),
     path("providers/", views.ProviderListView.as_view(), name="provider-list"),
     path(
         "providers/<slug:slug>/",

@@ -1,9 +1,12 @@
 """The public pages of the catalogue."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -132,3 +135,18 @@ class BuildingBlockListView(ListView):
             queryset=Component.objects.published().select_related("provider"),
         )
     )
+
+
+@method_decorator(never_cache, name="dispatch")
+class SubmissionListView(LoginRequiredMixin, ListView):
+    """ "My submissions": the organisation's components under review, with
+    the moderators' reasons and each one's history."""
+
+    template_name = "catalogue/submission_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        organisation = self.request.user.organisation_id
+        if organisation is None:
+            return Component.objects.none()
+        return Component.objects.submissions_of(organisation)

@@ -8,7 +8,7 @@ inherits `Publishable`; only `publishing.services` writes its state.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -41,6 +41,19 @@ class Action(models.TextChoices):
     REJECT_REVISION = "reject_revision", _("Reject the revision")
 
 
+# Moderators' decisions: what submitters are told about and look for.
+DECISIONS = frozenset(
+    {
+        Action.PUBLISH,
+        Action.REJECT,
+        Action.REQUEST_CHANGES,
+        Action.ARCHIVE,
+        Action.ACCEPT_REVISION,
+        Action.REJECT_REVISION,
+    }
+)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self) -> PublishableQuerySet:
         """The only gate between an entry and the public."""
@@ -48,6 +61,31 @@ class PublishableQuerySet(models.QuerySet):
 
     def awaiting_review(self) -> PublishableQuerySet:
         return self.filter(publication_state=PublicationState.SUBMITTED)
+
+    def sent_for_review_by(self, owner_filter: Q) -> PublishableQuerySet:
+        """What an organisation sent to the moderators: its unpublished
+        entries and its published ones with revisions, newest change first,
+        each with its steps (newest first) and revisions."""
+        return (
+            self.filter(owner_filter)
+            .filter(
+                ~Q(publication_state=PublicationState.PUBLISHED)
+                | Q(revisions__isnull=False)
+            )
+            .distinct()
+            .prefetch_related(
+                models.Prefetch(
+                    "transitions",
+                    queryset=Transition.objects.select_related("actor").order_by(
+                        "-created_at", "-pk"
+                    ),
+                ),
+                models.Prefetch(
+                    "revisions", queryset=Revision.objects.order_by("-created_at")
+                ),
+            )
+            .order_by("-updated_at", "pk")
+        )
 
 
 class Publishable(models.Model):
@@ -64,6 +102,9 @@ class Publishable(models.Model):
     published_at = models.DateTimeField(
         _("published at"), null=True, blank=True, editable=False
     )
+    # Reverse access for prefetching: an entry's steps and revisions.
+    transitions = GenericRelation("publishing.Transition")
+    revisions = GenericRelation("publishing.Revision")
 
     class Meta:
         abstract = True
@@ -95,6 +136,14 @@ class Publishable(models.Model):
     def after_publication_change(self) -> None:
         """Called by the services after every change they save: derived data
         (search terms...) that depends on the entry's relations."""
+
+    def latest_decision(self) -> Transition | None:
+        """The moderators' last decision on this entry. Reads the transitions
+        that sent_for_review_by() prefetches (else one query)."""
+        steps = sorted(
+            self.transitions.all(), key=lambda step: (step.created_at, step.pk)
+        )
+        return next((s for s in reversed(steps) if s.action in DECISIONS), None)
 
 
 class Transition(models.Model):

@@ -15,25 +15,17 @@ from django.tasks import default_task_backend
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from publishing.models import Action, Notification, Transition
+from publishing.models import DECISIONS, Notification, Transition
 
 logger = logging.getLogger(__name__)
 
-# Decisions the submitter hears about; their own steps they already know.
-DECISIONS = {
-    Action.PUBLISH,
-    Action.REJECT,
-    Action.REQUEST_CHANGES,
-    Action.ARCHIVE,
-    Action.ACCEPT_REVISION,
-    Action.REJECT_REVISION,
-}
 # 1, 2, 4, ... minutes between attempts; after the last, a person looks.
 MAX_ATTEMPTS = 8
 
 
 def tell_submitter(step: Transition, *, submitter) -> Notification | None:
-    """Queue the e-mail that tells the submitter of a moderator's decision."""
+    """Queue the e-mail that tells the submitter of a moderator's decision;
+    their own steps they already know."""
     if (
         step.action not in DECISIONS
         or submitter is None

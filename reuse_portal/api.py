@@ -25,6 +25,8 @@ router.register(
     basename="collaborationmodel",
 )
 router.register("reuses", catalogue_api.ReuseViewSet, basename="reuse")
+router.register("domains", catalogue_api.DomainViewSet, basename="domain")
+router.register("submissions", catalogue_api.SubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("stats/", catalogue_api.StatsView.as_view(), name="stats"),

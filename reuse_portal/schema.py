@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import IsAuthenticated
 
 from reuse_portal.rest import LANGUAGE_CODES, PROBLEM_CONTENT_TYPE, ProblemSerializer
 
@@ -30,7 +31,7 @@ class PortalAutoSchema(AutoSchema):
             return None
         reference = self.resolve_serializer(ProblemSerializer, "response").ref
         statuses = list(self.ERROR_STATUSES)
-        if self.method not in ("GET", "HEAD", "OPTIONS"):
+        if self.method not in ("GET", "HEAD", "OPTIONS") or self._needs_login():
             statuses += self.WRITE_ERROR_STATUSES
         for status in statuses:
             operation["responses"].setdefault(
@@ -41,3 +42,9 @@ class PortalAutoSchema(AutoSchema):
                 },
             )
         return operation
+
+    def _needs_login(self) -> bool:
+        return any(
+            issubclass(permission, IsAuthenticated)
+            for permission in self.view.permission_classes
+        )
