@@ -42,6 +42,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.markup import refuse_active_content
 from publishing.models import PublicationState, Publishable, PublishableQuerySet
 
 
@@ -482,7 +483,8 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         _("description"),
         blank=True,
         max_length=MAX_TEXT_LENGTH,
-        validators=[MaxLengthValidator(MAX_TEXT_LENGTH)],
+        validators=[MaxLengthValidator(MAX_TEXT_LENGTH), refuse_active_content],
+        help_text=_("Markdown: paragraphs, lists, links, tables."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ComponentKind)
     building_block = models.ForeignKey(

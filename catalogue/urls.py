@@ -14,6 +14,8 @@ urlpatterns = [
         name="component-detail",
     ),
     path("submissions/", views.SubmissionListView.as_view(), name="submission-list"),
+    path("submissions/new/", views.propose_component, name="component-propose"),
+    path("submissions/<slug:slug>/edit/", views.edit_component, name="component-edit"),
     path("providers/", views.ProviderListView.as_view(), name="provider-list"),
     path(
         "providers/<slug:slug>/",

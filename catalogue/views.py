@@ -1,16 +1,22 @@
 """The public pages of the catalogue."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from catalogue.filters import ComponentFilter
+from catalogue.forms import ComponentForm, LinkFormSet, submitted_links
 from catalogue.models import (
     BuildingBlock,
     CollaborationModel,
@@ -20,6 +26,9 @@ from catalogue.models import (
     Reuse,
     key_figures,
 )
+from publishing import services as publishing
+from publishing.models import Action
+from publishing.workflow import allowed
 
 
 class HomeView(TemplateView):
@@ -150,3 +159,85 @@ class SubmissionListView(LoginRequiredMixin, ListView):
         if organisation is None:
             return Component.objects.none()
         return Component.objects.submissions_of(organisation)
+
+
+@never_cache
+@login_required
+def propose_component(request: HttpRequest) -> HttpResponse:
+    """A supplier's new component: saved as a draft, previewed, or submitted."""
+    return _component_form(request, component=None)
+
+
+@never_cache
+@login_required
+def edit_component(request: HttpRequest, slug: str) -> HttpResponse:
+    """A supplier's own component: changed in place until it is published,
+    then through a revision that a moderator accepts."""
+    component = get_object_or_404(
+        Component.objects.filter(provider=request.user.organisation_id or 0),
+        slug=slug,
+    )
+    return _component_form(request, component=component)
+
+
+def _component_form(request: HttpRequest, *, component) -> HttpResponse:
+    user = request.user
+    posted = request.POST if request.method == "POST" else None
+    form = ComponentForm(
+        posted, instance=component or Component(provider_id=user.organisation_id)
+    )
+    links = LinkFormSet(
+        posted,
+        prefix="links",
+        initial=component.related_value("links") if component else None,
+    )
+    action = request.POST.get("action", "draft")
+    preview = None
+    if posted is not None and form.is_valid() and links.is_valid():
+        try:
+            changes = {**form.changes(), "links": submitted_links(links)}
+            if action == "preview":
+                preview = changes
+            else:
+                _save_component(component, form, changes, user, action == "submit")
+                messages.success(request, _("Saved. Its state is in your list."))
+                return redirect("catalogue:submission-list")
+        except (ValidationError, PermissionDenied) as refusal:
+            form.add_error(None, getattr(refusal, "messages", [str(refusal)]))
+    has_errors = bool(form.errors) or (posted is not None and not links.is_valid())
+    return render(
+        request,
+        "catalogue/component_form.html",
+        {
+            "form": form,
+            "links": links,
+            "has_errors": has_errors,
+            "component": component,
+            "preview": preview,
+            "preview_component": form.instance if preview else None,
+            "can_edit": _can_edit(user, component),
+        },
+        # Errors answer 400, so that tools and tests see them too.
+        status=400 if has_errors else 200,
+    )
+
+
+def _save_component(component, form, changes: dict, user, submit: bool) -> None:
+    if component is not None:
+        publishing.change(entry=component, changes=changes, actor=user, submit=submit)
+        return
+    entry = form.instance
+    entry.slug = Component.objects.free_slug(form.first_name)
+    related = {name: changes[name] for name in Component.RELATED_CHANGES}
+    publishing.create(entry=entry, related=related, actor=user, submit=submit)
+
+
+def _can_edit(user, component) -> bool:
+    if user.organisation_id is None:
+        return False
+    if component is None:
+        return True
+    return any(
+        allowed(action, actor=user, entry=component)
+        for action in (Action.EDIT, Action.PROPOSE_REVISION)
+    )

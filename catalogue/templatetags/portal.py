@@ -3,6 +3,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from catalogue.markup import render_markdown
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ def untranslated(obj, field: str) -> str:
     return format_html(
         ' <span class="untranslated">{}</span>', _("(not yet translated)")
     )
+
+
+@register.filter
+def markdown(text: str) -> str:
+    """A description's Markdown as sanitised HTML."""
+    return render_markdown(text)
