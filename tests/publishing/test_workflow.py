@@ -189,3 +189,59 @@ def test_saving_content_in_the_admin_never_changes_the_state(rf, organisation):
     component.refresh_from_db()
     assert component.summary_nl == "Nieuwe samenvatting"
     assert component.publication_state == "submitted"
+
+
+# The web form's "Submit" on a component, by its state: the resulting state,
+# or None where the form is refused and nothing changes.
+FORM_SUBMIT = {
+    "draft": "submitted",
+    "submitted": "submitted",
+    "changes_requested": "submitted",
+    "published": "published",  # the change waits in a revision
+    "rejected": None,
+    "archived": None,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", STATES)
+def test_every_state_through_the_web_form(client, organisation, state, role):
+    component = make_component(
+        provider=organisation, publication_state=state, summary_en="Old."
+    )
+    actor = actor_for(role, organisation)
+    client.force_login(actor)
+    before = snapshot(component)
+    with translation.override("en"):
+        url = reverse("catalogue:component-edit", args=[component.slug])
+    data = {
+        "name_en": component.name_en,
+        "summary_en": "New.",
+        "kind": component.kind,
+        "building_block": component.building_block.pk,
+        "domain": component.domain.pk,
+        "lifecycle_status": component.lifecycle_status,
+        "government_level": component.government_level,
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+        "action": "submit",
+    }
+
+    response = client.post(url, data)
+
+    target = FORM_SUBMIT[state] if role == "supplier" else None
+    if role != "supplier":
+        # Not their organisation's component: not even there.
+        assert response.status_code == 404
+        assert snapshot(component) == before
+        return
+    if target is None:
+        assert response.status_code == 400
+        assert "can no longer be changed" in response.content.decode()
+        assert snapshot(component) == before
+        return
+    assert response.status_code == 302
+    component.refresh_from_db()
+    assert component.publication_state == target
+    public_summary = "Old." if state == "published" else "New."
+    assert component.summary_en == public_summary
