@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.licences import LICENCES
-from catalogue.models import LANGUAGE_CODES, Component, ComponentLink, Language, Tag
+from catalogue.models import (
+    LANGUAGE_CODES,
+    Component,
+    ComponentLink,
+    Language,
+    Tag,
+    logo_path,
+)
 
 TRANSLATED = ("name", "summary", "description")
 
@@ -47,6 +56,7 @@ class ComponentForm(forms.ModelForm):
             "government_level",
             "collaboration_model",
             "licence",
+            "logo",
             "languages",
             "tags",
             "support_name",
@@ -82,6 +92,14 @@ class ComponentForm(forms.ModelForm):
         # The others fall back to it on the pages, marked "not yet translated".
         self.first_name = data[f"name_{complete[0]}"]
         return data
+
+    def stored_logo(self) -> str:
+        """The logo's stored name: a new upload is stored now, under a
+        generated name; an unchanged one keeps its name; a cleared one is ""."""
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            return default_storage.save(logo_path(self.instance, logo.name), logo)
+        return logo.name if logo else ""
 
     def changes(self) -> dict:
         """The submitted values, fields and related lists, for the services."""

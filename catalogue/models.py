@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+import uuid
 from functools import reduce
 
 from django.contrib.postgres.fields import ArrayField
@@ -23,6 +24,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import (
@@ -105,6 +107,33 @@ class Language(models.TextChoices):
     FRENCH = "fr", _("French")
     GERMAN = "de", _("German")
     ENGLISH = "en", _("English")
+
+
+MAX_LOGO_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "WEBP": "webp"}
+
+
+def logo_path(component: Component, filename: str) -> str:
+    """A generated name: of what the uploader called the file, only a known
+    image extension is kept (../../x.png becomes logos/<random>.png)."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    if extension not in LOGO_FORMATS.values():
+        extension = "png"
+    return f"logos/{uuid.uuid4().hex}.{extension}"
+
+
+def validate_logo(logo) -> None:
+    """At most 1 MB, and one of the web's bitmap formats (never SVG, which can
+    carry scripts). The content itself is checked by Pillow in the form."""
+    if not logo:
+        return
+    if logo.size > MAX_LOGO_BYTES:
+        raise ValidationError(_("The logo is larger than 1 MB."), code="logo_too_large")
+    image = getattr(getattr(logo, "file", None), "image", None)
+    if image is not None and image.format not in LOGO_FORMATS:
+        raise ValidationError(
+            _("Use a PNG, JPEG, GIF or WebP image."), code="logo_format"
+        )
 
 
 # Long texts: room for a thorough description, far below what full-text
@@ -539,6 +568,13 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         max_length=64,
         blank=True,
         help_text=_("SPDX identifier, e.g. EUPL-1.2, where known."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=logo_path,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG, GIF or WebP, at most 1 MB."),
     )
     support_name = models.CharField(_("support contact"), max_length=200, blank=True)
     support_email = models.EmailField(_("support e-mail"), blank=True)

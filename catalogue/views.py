@@ -184,7 +184,9 @@ def _component_form(request: HttpRequest, *, component) -> HttpResponse:
     user = request.user
     posted = request.POST if request.method == "POST" else None
     form = ComponentForm(
-        posted, instance=component or Component(provider_id=user.organisation_id)
+        posted,
+        request.FILES if posted is not None else None,
+        instance=component or Component(provider_id=user.organisation_id),
     )
     links = LinkFormSet(
         posted,
@@ -224,6 +226,7 @@ def _component_form(request: HttpRequest, *, component) -> HttpResponse:
 
 def _save_component(component, form, changes: dict, user, submit: bool) -> None:
     if component is not None:
+        changes["logo"] = form.stored_logo()
         publishing.change(entry=component, changes=changes, actor=user, submit=submit)
         return
     entry = form.instance

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -347,6 +348,8 @@ def _as_json(entry: Publishable, name: str, value):
         return entry.as_related_value(name, value)
     if isinstance(value, models.Model):
         return value.natural_key()[0]
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 

@@ -1,9 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from reuse_portal.views import favicon, healthz
+from reuse_portal.views import favicon, healthz, media
 
 # The back office is the portal's, not Django's.
 admin.site.site_header = _("ReUse moderation")
@@ -14,6 +14,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("api/v1/", include("reuse_portal.api")),
+    # Logos, served by Django when no proxy does it; names are generated, so a
+    # path can only ever reach a file the portal stored.
+    re_path(r"^media/(?P<path>logos/[0-9a-f]{32}\.(?:png|jpeg|gif|webp))$", media),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,8 +1,15 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 
 @never_cache
@@ -20,3 +27,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico whatever the page links to."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """An uploaded file, for sites where no proxy serves MEDIA_ROOT."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

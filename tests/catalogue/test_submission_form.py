@@ -1,9 +1,14 @@
 """The supplier's web form: propose, preview, save as draft, submit, and
 change a published component through a revision."""
 
+import io
+import re
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from PIL import Image
 
 from catalogue.models import Component, Tag
 from publishing.models import Revision
@@ -134,7 +139,7 @@ def test_a_published_component_changes_only_through_a_revision(client, supplier)
     data = {
         name: value
         for name, value in form.initial.items()
-        if value is not None and name in form.fields
+        if value is not None and name in form.fields and name != "logo"
     }
     data.update(
         {
@@ -179,3 +184,59 @@ def test_a_description_is_rendered_as_safe_markdown(client):
     assert "<h3>Title</h3>" in text
     assert 'href="https://example.org"' in text
     assert "<b title" not in text
+
+
+def image_bytes(format_: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "navy").save(buffer, format=format_)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_logo_is_checked_and_stored_under_a_generated_name(client, supplier, media):
+    logo = SimpleUploadedFile("../../x.png", image_bytes(), content_type="image/png")
+
+    response = client.post(
+        url("catalogue:component-propose"), {**form_data(), "logo": logo}
+    )
+
+    assert response.status_code == 302
+    stored = Component.objects.get().logo.name
+    assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", stored)
+    assert (media / stored).is_file()
+    served = client.get(f"/media/{stored}")
+    assert served.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "type_"),
+    [
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+        ),
+        ("logo.png", b"not an image at all", "image/png"),
+        ("logo.bmp", image_bytes("BMP"), "image/bmp"),
+        ("big.png", image_bytes() + b"\0" * (20 * 1024 * 1024), "image/png"),
+    ],
+    ids=["svg-with-script", "not-an-image", "bmp", "20-mb"],
+)
+def test_a_bad_logo_is_refused_and_nothing_stored(
+    client, supplier, media, name, content, type_
+):
+    logo = SimpleUploadedFile(name, content, content_type=type_)
+
+    response = client.post(
+        url("catalogue:component-propose"), {**form_data(), "logo": logo}
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["logo"]
+    assert Component.objects.count() == 0
+    assert not any(media.rglob("*.*"))
