@@ -146,6 +146,11 @@ class Portal:
     url: str
     env: dict[str, str]
 
+    def mails(self) -> list[str]:
+        """Every e-mail the portal has sent, oldest first, as raw text."""
+        folder = Path(self.env["EMAIL_FILE_PATH"])
+        return [path.read_text() for path in sorted(folder.iterdir())]
+
     def manage(self, *command: str) -> str:
         return subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -183,6 +188,9 @@ def portal() -> Iterator[Portal]:
         SECURE_COOKIES="0",
         # The schema fuzzer sends thousands of requests.
         API_ANONYMOUS_RATE="1000000/hour",
+        # The portal's e-mails, one file each, for the browser tests to read.
+        EMAIL_FILE_PATH=tempfile.mkdtemp(prefix="portal-mail-"),
+        MEDIA_ROOT=tempfile.mkdtemp(prefix="portal-media-"),
     )
     env.setdefault("SECRET_KEY", "test-only-secret-key")
     with gunicorn(env) as url:
