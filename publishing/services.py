@@ -146,21 +146,36 @@ def archive(*, entry: Publishable, actor, reason: str = "") -> Publishable:
 def accept_revision(*, revision: Revision, actor, reason: str = "") -> Publishable:
     """Apply the revision to its entry, which stays published. Refused, with
     nothing applied, when the entry with the changes would be invalid."""
+    return _decide(revision, Action.ACCEPT_REVISION, actor=actor, reason=reason)
+
+
+def reject_revision(*, revision: Revision, actor, reason: str) -> Publishable:
+    return _decide(revision, Action.REJECT_REVISION, actor=actor, reason=reason)
+
+
+def _decide(revision: Revision, action: Action, *, actor, reason: str) -> Publishable:
     with transaction.atomic():
         revision = _open_revision(revision)
         entry = _locked(revision.entry)
-        _check(Action.ACCEPT_REVISION, actor=actor, entry=entry, reason=reason)
-        related = _apply(entry, revision.proposed_changes)
-        _save(
-            entry,
+        _check(action, actor=actor, entry=entry, reason=reason)
+        accepted = action == Action.ACCEPT_REVISION
+        if accepted:
+            related = _apply(entry, revision.proposed_changes)
+            _save(
+                entry,
+                actor=actor,
+                reason=reason or f"revision {revision.pk} accepted",
+                related=related,
+            )
+        _close(
+            revision,
+            RevisionState.ACCEPTED if accepted else RevisionState.REJECTED,
             actor=actor,
-            reason=reason or f"revision {revision.pk} accepted",
-            related=related,
+            reason=reason,
         )
-        _close(revision, RevisionState.ACCEPTED, actor=actor, reason=reason)
         step = _record(
             entry,
-            Action.ACCEPT_REVISION,
+            action,
             from_state=entry.publication_state,
             actor=actor,
             reason=reason,
@@ -168,24 +183,6 @@ def accept_revision(*, revision: Revision, actor, reason: str = "") -> Publishab
         )
         notifications.tell_submitter(step, submitter=revision.submitted_by)
     return entry
-
-
-def reject_revision(*, revision: Revision, actor, reason: str) -> Revision:
-    with transaction.atomic():
-        revision = _open_revision(revision)
-        entry = _locked(revision.entry)
-        _check(Action.REJECT_REVISION, actor=actor, entry=entry, reason=reason)
-        _close(revision, RevisionState.REJECTED, actor=actor, reason=reason)
-        step = _record(
-            entry,
-            Action.REJECT_REVISION,
-            from_state=entry.publication_state,
-            actor=actor,
-            reason=reason,
-            revision=revision,
-        )
-        notifications.tell_submitter(step, submitter=revision.submitted_by)
-    return revision
 
 
 def revision_diff(revision: Revision) -> list[tuple[str, str, str]]:
