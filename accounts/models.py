@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    # Decides who else may join the organisation.
+    MANAGER = "manager", _("Manager")
 
 
 class User(AbstractUser):
@@ -15,6 +23,13 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("organisation"),
         help_text=_("The organisation on whose behalf this person submits components."),
+    )
+    organisation_role = models.CharField(
+        _("role in the organisation"),
+        max_length=10,
+        choices=OrganisationRole,
+        default=OrganisationRole.MEMBER,
+        help_text=_("Managers approve or decline requests to join their organisation."),
     )
     language = models.CharField(
         _("language"),
@@ -30,3 +45,109 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_organisation_manager(self) -> bool:
+        return (
+            self.organisation_id is not None
+            and self.organisation_role == OrganisationRole.MANAGER
+        )
+
+
+class MembershipState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class MembershipRequest(models.Model):
+    """A user's request to join an organisation of the catalogue, or to have
+    a new supplier organisation added and join it.
+
+    Only `accounts.services` changes its state.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("user"),
+    )
+    provider = models.ForeignKey(
+        "catalogue.Provider",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="membership_requests",
+        verbose_name=_("organisation"),
+        help_text=_(
+            "The organisation to join; for a proposal, the one created on approval."
+        ),
+    )
+    proposed_name = models.CharField(_("proposed name"), max_length=200, blank=True)
+    proposed_website = models.URLField(
+        _("proposed website"), max_length=500, blank=True
+    )
+    proposed_contact_email = models.EmailField(_("proposed contact e-mail"), blank=True)
+    role = models.CharField(
+        _("role requested"),
+        max_length=10,
+        choices=OrganisationRole,
+        default=OrganisationRole.MEMBER,
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=MembershipState,
+        default=MembershipState.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(state=MembershipState.PENDING),
+                name="accounts_one_pending_membership_request_per_user",
+            ),
+            # An existing organisation, or the name of a new one.
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | ~Q(proposed_name=""),
+                name="accounts_membership_request_names_an_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=MembershipState.DECLINED) | ~Q(reason=""),
+                name="accounts_declined_membership_request_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation_name}"
+
+    @property
+    def is_proposal(self) -> bool:
+        """A new organisation was proposed (it may exist now, if approved)."""
+        return bool(self.proposed_name)
+
+    @property
+    def organisation_name(self) -> str:
+        return str(self.provider) if self.provider_id else self.proposed_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == MembershipState.PENDING

@@ -8,6 +8,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from reuse_portal.sso import oidc_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -140,6 +142,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Single sign-on with a government identity provider: off unless OIDC_ENABLED
+# (see the README); local accounts keep working either way.
+oidc = oidc_settings(os.environ)
+AUTHENTICATION_BACKENDS += [oidc.pop("OIDC_AUTHENTICATION_BACKEND")] if oidc else []
+globals().update(oidc)
 # Brute-force protection on every login form (the site's and the admin's):
 # five failures for a user name from one address lock that pair for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

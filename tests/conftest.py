@@ -1,3 +1,5 @@
+import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -142,14 +144,36 @@ def gunicorn(env: dict[str, str]) -> Iterator[str]:
 
 
 @dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Portal:
     url: str
     env: dict[str, str]
 
-    def mails(self) -> list[str]:
-        """Every e-mail the portal has sent, oldest first, as raw text."""
+    def mails(self) -> list[Mail]:
+        """Every e-mail the portal has sent, oldest first, decoded."""
         folder = Path(self.env["EMAIL_FILE_PATH"])
-        return [path.read_text() for path in sorted(folder.iterdir())]
+        mails = []
+        for path in sorted(folder.iterdir()):
+            # Django's file backend separates messages with a line of dashes.
+            for raw in path.read_text().split("-" * 79):
+                if raw.strip():
+                    message = email.message_from_string(
+                        raw.strip(), policy=email.policy.default
+                    )
+                    mails.append(
+                        Mail(
+                            to=str(message["To"]),
+                            subject=str(message["Subject"]),
+                            body=message.get_body(("plain",)).get_content(),
+                        )
+                    )
+        return mails
 
     def manage(self, *command: str) -> str:
         return subprocess.run(
