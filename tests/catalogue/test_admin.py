@@ -165,3 +165,17 @@ def test_other_changelists_make_as_many_queries_for_many_rows_as_for_few(
 def row_count(admin_name: str) -> int:
     app_label, model_name = admin_name.split("_", 1)
     return apps.get_model(app_label, model_name).objects.count()
+
+
+def test_the_back_office_speaks_dutch_to_the_end(moderator_client):
+    component = make_component()
+
+    home = moderator_client.get(reverse("admin:index")).content.decode()
+    history = moderator_client.get(
+        reverse("admin:catalogue_component_history", args=[component.pk])
+    ).content.decode()
+
+    assert "ReUse-moderatie" in home
+    # django-simple-history's own columns, which it ships no Dutch for.
+    assert "Gewijzigd door" in history
+    assert "Changed by" not in history
