@@ -68,10 +68,10 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "rest_framework",
     # API tokens stored as hashes, shown once when created.
-    "knox",
+    "reuse_portal.apps.ApiTokensConfig",
     "simple_history",
-    "django_tasks_db",
-    "axes",
+    "reuse_portal.apps.BackgroundTasksConfig",
+    "reuse_portal.apps.LoginProtectionConfig",
 ]
 LOCAL_APPS = [
     "accounts",

@@ -176,6 +176,8 @@ def test_the_back_office_speaks_dutch_to_the_end(moderator_client):
     ).content.decode()
 
     assert "ReUse-moderatie" in home
+    for app_name in ("Aanmeldbeveiliging", "API-tokens", "Achtergrondtaken"):
+        assert app_name in home
     # django-simple-history's own columns, which it ships no Dutch for.
     assert "Gewijzigd door" in history
     assert "Changed by" not in history
