@@ -136,8 +136,8 @@ class ComponentViewSet(
 
 
 class SubmissionViewSet(PortalApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Your organisation's components under review: drafts, submissions,
-    changes requested, rejections, and published ones with revisions, each
+    """Your organisation's components in every state: drafts, submissions,
+    changes requested, rejections, published ones and their revisions, each
     with the moderators' last reason. Needs a token."""
 
     serializer_class = SubmissionSerializer

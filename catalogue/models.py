@@ -374,7 +374,7 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
 
     def submissions_of(self, organisation_id: int) -> ComponentQuerySet:
         """ "My submissions": one organisation's components under review."""
-        return self.sent_for_review_by(Q(provider=organisation_id)).select_related(
+        return self.owned_with_history(Q(provider=organisation_id)).select_related(
             "provider"
         )
 

@@ -417,7 +417,7 @@ class SubmissionRevisionSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    """One of the organisation's components under review, with the
+    """One of the organisation's components, in whatever state, with the
     moderators' last word and its revisions."""
 
     url = ApiUrlField("component-detail")

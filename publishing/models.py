@@ -62,17 +62,12 @@ class PublishableQuerySet(models.QuerySet):
     def awaiting_review(self) -> PublishableQuerySet:
         return self.filter(publication_state=PublicationState.SUBMITTED)
 
-    def sent_for_review_by(self, owner_filter: Q) -> PublishableQuerySet:
-        """What an organisation sent to the moderators: its unpublished
-        entries and its published ones with revisions, newest change first,
-        each with its steps (newest first) and revisions."""
+    def owned_with_history(self, owner_filter: Q) -> PublishableQuerySet:
+        """Everything an organisation has in the catalogue, whatever its
+        state, newest change first, each with its steps (newest first) and
+        revisions: what its members follow in "My submissions"."""
         return (
             self.filter(owner_filter)
-            .filter(
-                ~Q(publication_state=PublicationState.PUBLISHED)
-                | Q(revisions__isnull=False)
-            )
-            .distinct()
             .prefetch_related(
                 models.Prefetch(
                     "transitions",
@@ -139,7 +134,7 @@ class Publishable(models.Model):
 
     def latest_decision(self) -> Transition | None:
         """The moderators' last decision on this entry. Reads the transitions
-        that sent_for_review_by() prefetches (else one query)."""
+        that owned_with_history() prefetches (else one query)."""
         steps = sorted(
             self.transitions.all(), key=lambda step: (step.created_at, step.pk)
         )

@@ -49,7 +49,8 @@ def test_the_api_lists_the_organisations_work_with_reasons(organisation_with_wor
 
     items = {item["slug"]: item for item in response.json()["results"]}
     assert response.status_code == 200
-    assert set(items) == {"draft", "returned", "revised"}
+    assert set(items) == {"draft", "returned", "revised", "settled"}
+    assert items["settled"]["publication_state"] == "published"
     assert items["returned"]["publication_state"] == "changes_requested"
     assert items["returned"]["moderator_reason"] == "Add the licence."
     assert items["revised"]["revisions"][0]["proposed_changes"] == {"licence": "MIT"}
@@ -94,7 +95,9 @@ def test_the_page_shows_states_reasons_and_history(client, organisation_with_wor
     text = page.content.decode()
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
+    # Newest change first.
     assert [c.slug for c in page.context["object_list"]] == [
+        "settled",
         "revised",
         "returned",
         "draft",
