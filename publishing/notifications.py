@@ -11,7 +11,7 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.tasks import default_task_backend
+from django.tasks import default_task_backend, task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -46,13 +46,17 @@ def tell_submitter(step: Transition, *, submitter) -> Notification | None:
     return notification
 
 
-def enqueue(notification_id: int, *, delay: timedelta | None = None) -> None:
-    from publishing.tasks import deliver_notification
+@task
+def deliver_notification(notification_id: int) -> None:
+    """Run by the database-backed worker (`manage.py db_worker`)."""
+    deliver(notification_id)
 
-    task = deliver_notification
+
+def enqueue(notification_id: int, *, delay: timedelta | None = None) -> None:
+    job = deliver_notification
     if delay and default_task_backend.supports_defer:
-        task = task.using(run_after=timezone.now() + delay)
-    task.enqueue(notification_id)
+        job = job.using(run_after=timezone.now() + delay)
+    job.enqueue(notification_id)
 
 
 def deliver(notification_id: int) -> bool:
