@@ -727,12 +727,11 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         if name == "tags":
             self.tags.set(Tag.objects.filter(slug__in=value))
             return
+        links = [ComponentLink(component=self, **link) for link in value]
+        for link in links:
+            link.full_clean(exclude=["component"])
         self.links.all().delete()
-        for link in value:
-            ComponentLink(component=self, **link).full_clean(exclude=["component"])
-        ComponentLink.objects.bulk_create(
-            ComponentLink(component=self, **link) for link in value
-        )
+        ComponentLink.objects.bulk_create(links)
 
     def after_publication_change(self) -> None:
         # Tags and the provider's names are searched through related_terms.

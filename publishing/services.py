@@ -104,7 +104,8 @@ def change(
 
 
 def move(*, entry: Publishable, action: Action, actor, reason: str = "") -> Publishable:
-    """Move `entry` to the state the table gives for `action`."""
+    """Move `entry` to the state the table gives for `action`: submit,
+    publish, reject, request changes or archive."""
     if action not in STATE_ACTIONS:
         raise ValueError(f"{action} does not move an entry's state")
     target = TRANSITIONS[action].target
@@ -121,26 +122,6 @@ def move(*, entry: Publishable, action: Action, actor, reason: str = "") -> Publ
         )
         notifications.tell_submitter(step, submitter=submitter_of(locked))
     return locked
-
-
-def submit(*, entry: Publishable, actor, reason: str = "") -> Publishable:
-    return move(entry=entry, action=Action.SUBMIT, actor=actor, reason=reason)
-
-
-def publish(*, entry: Publishable, actor, reason: str = "") -> Publishable:
-    return move(entry=entry, action=Action.PUBLISH, actor=actor, reason=reason)
-
-
-def reject(*, entry: Publishable, actor, reason: str) -> Publishable:
-    return move(entry=entry, action=Action.REJECT, actor=actor, reason=reason)
-
-
-def request_changes(*, entry: Publishable, actor, reason: str) -> Publishable:
-    return move(entry=entry, action=Action.REQUEST_CHANGES, actor=actor, reason=reason)
-
-
-def archive(*, entry: Publishable, actor, reason: str = "") -> Publishable:
-    return move(entry=entry, action=Action.ARCHIVE, actor=actor, reason=reason)
 
 
 def accept_revision(*, revision: Revision, actor, reason: str = "") -> Publishable:

@@ -29,7 +29,7 @@ def submitted():
     component = make_component(
         provider=organisation, publication_state="draft", name_fr="Signature"
     )
-    services.submit(entry=component, actor=supplier)
+    services.move(action=Action.SUBMIT, entry=component, actor=supplier)
     moderator = make_user(is_staff=True, is_superuser=True, email="mod@example.org")
     return component, supplier, moderator
 
@@ -47,8 +47,11 @@ def closed_port() -> int:
 def test_a_decision_reaches_the_submitter_in_their_language(submitted):
     component, supplier, moderator = submitted
 
-    services.request_changes(
-        entry=component, actor=moderator, reason="Ajoutez la licence."
+    services.move(
+        action=Action.REQUEST_CHANGES,
+        entry=component,
+        actor=moderator,
+        reason="Ajoutez la licence.",
     )
     run_worker()
 
@@ -64,7 +67,7 @@ def test_the_e_mail_is_queued_only_once_the_decision_commits(submitted):
     component, _supplier, moderator = submitted
 
     with transaction.atomic():
-        services.publish(entry=component, actor=moderator)
+        services.move(action=Action.PUBLISH, entry=component, actor=moderator)
         # Written with the decision, not yet handed to the worker.
         assert Notification.objects.filter(sent_at__isnull=True).count() == 1
         assert not DBTaskResult.objects.exists()
@@ -77,7 +80,7 @@ def test_people_are_not_told_of_their_own_steps():
     supplier = make_user(organisation=organisation)
     component = make_component(provider=organisation, publication_state="draft")
 
-    services.submit(entry=component, actor=supplier)
+    services.move(action=Action.SUBMIT, entry=component, actor=supplier)
 
     assert not Notification.objects.exists()
 
@@ -92,7 +95,9 @@ def test_a_refused_send_is_kept_and_retried(submitted, settings):
         }
     }
 
-    services.reject(entry=component, actor=moderator, reason="Doublon.")
+    services.move(
+        action=Action.REJECT, entry=component, actor=moderator, reason="Doublon."
+    )
     run_worker()
 
     notification = Notification.objects.get()

@@ -8,6 +8,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from publishing import services
+from publishing.models import Action
 from tests.factories import make_component, make_provider, make_token, make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,12 @@ def organisation_with_work():
     returned = make_component(
         slug="returned", provider=organisation, publication_state="submitted"
     )
-    services.request_changes(entry=returned, actor=moderator, reason="Add the licence.")
+    services.move(
+        action=Action.REQUEST_CHANGES,
+        entry=returned,
+        actor=moderator,
+        reason="Add the licence.",
+    )
     revised = make_component(slug="revised", provider=organisation)
     services.change(entry=revised, changes={"licence": "MIT"}, actor=supplier)
     make_component(slug="settled", provider=organisation)
@@ -74,7 +80,7 @@ def test_the_list_costs_the_same_whatever_its_length(django_assert_num_queries, 
     supplier = make_user(organisation=organisation)
     for _row in range(rows):
         component = make_component(provider=organisation, publication_state="draft")
-        services.submit(entry=component, actor=supplier)
+        services.move(action=Action.SUBMIT, entry=component, actor=supplier)
     client = api_as(supplier)
 
     # token and user, count, page, provider, transitions, revisions
