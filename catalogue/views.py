@@ -148,8 +148,8 @@ class BuildingBlockListView(ListView):
 
 @method_decorator(never_cache, name="dispatch")
 class SubmissionListView(LoginRequiredMixin, ListView):
-    """ "My submissions": the organisation's components under review, with
-    the moderators' reasons and each one's history."""
+    """ "My submissions": every component of the organisation, whatever its
+    state, with the moderators' reasons and each one's history."""
 
     template_name = "catalogue/submission_list.html"
     paginate_by = 50
