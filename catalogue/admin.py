@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.models import (
@@ -11,9 +11,10 @@ from catalogue.models import (
     Component,
     ComponentDependency,
     ComponentLink,
+    ComponentOrganisation,
     Domain,
     Provider,
-    Reuse,
+    ReuseCase,
     Tag,
 )
 from publishing.admin import PublishableAdmin
@@ -37,18 +38,11 @@ class ComponentDependencyInline(admin.TabularInline):
     verbose_name_plural = _("depends on")
 
 
-class ReuseInline(TranslationTabularInline):
-    model = Reuse
+class ComponentOrganisationInline(admin.TabularInline):
+    model = ComponentOrganisation
     extra = 0
     autocomplete_fields = ("organisation",)
-    fields = (
-        "organisation",
-        "project",
-        "since",
-        "estimated_saving_eur",
-        "publication_state",
-    )
-    readonly_fields = ("publication_state",)
+    fields = ("organisation", "role", "confirmed", "source_reference", "position")
 
 
 @admin.register(Component)
@@ -97,7 +91,11 @@ class ComponentAdmin(PublishableAdmin, HistoryTranslationAdmin):
         "tags",
     )
     readonly_fields = ("published_at", "created_at", "updated_at")
-    inlines = (ComponentLinkInline, ComponentDependencyInline, ReuseInline)
+    inlines = (
+        ComponentOrganisationInline,
+        ComponentLinkInline,
+        ComponentDependencyInline,
+    )
     fieldsets = (
         (None, {"fields": ("name", "acronym", "slug", "summary", "description")}),
         (
@@ -134,7 +132,7 @@ class ComponentAdmin(PublishableAdmin, HistoryTranslationAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        # Tags are saved only now; search needs them.
+        # Tags and organisations are saved only now; search needs them.
         Component.objects.filter(pk=form.instance.pk).refresh_related_terms()
 
 
@@ -155,33 +153,66 @@ class ProviderAdmin(HistoryTranslationAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        # Components are found by their provider's names too.
-        obj.components.refresh_related_terms()
+        # Components are found by their organisations' names too.
+        obj.involved_in.refresh_related_terms()
 
 
-@admin.register(Reuse)
-class ReuseAdmin(PublishableAdmin, HistoryTranslationAdmin):
-    list_display = (
-        "component",
-        "organisation",
-        "project",
-        "since",
-        "estimated_saving_eur",
-        "publication_state",
-    )
+@admin.register(ReuseCase)
+class ReuseCaseAdmin(PublishableAdmin, HistoryTranslationAdmin):
+    list_display = ("title", "year", "declared_by", "publication_state", "updated_at")
     list_filter = (
         "publication_state",
-        ("organisation", admin.RelatedOnlyFieldListFilter),
+        "year",
+        ("organisations", admin.RelatedOnlyFieldListFilter),
     )
-    search_fields = (
-        "project_nl",
-        "project_fr",
-        "project_en",
-        "component__name_nl",
-        "component__slug",
+    search_fields = ("slug", "title_nl", "title_fr", "title_en")
+    list_select_related = ("declared_by",)
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = (
+        "components",
+        "organisations",
+        "declared_by",
+        "quote_organisation",
     )
-    list_select_related = ("component", "organisation")
-    autocomplete_fields = ("component", "organisation")
+    readonly_fields = ("published_at", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "description")}),
+        (
+            _("Reuse"),
+            {
+                "fields": (
+                    "components",
+                    "organisations",
+                    "declared_by",
+                    "year",
+                    "estimated_saving_eur",
+                )
+            },
+        ),
+        (
+            _("Quotation"),
+            {
+                "fields": (
+                    "quote",
+                    "quote_language",
+                    "quote_speaker",
+                    "quote_organisation",
+                )
+            },
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": (
+                    "publication_state",
+                    "published_at",
+                    "source_reference",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
 
 
 @admin.register(CollaborationModel)

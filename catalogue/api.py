@@ -16,7 +16,7 @@ from catalogue.models import (
     Component,
     Domain,
     Provider,
-    Reuse,
+    ReuseCase,
     key_figures,
 )
 from catalogue.serializers import (
@@ -27,7 +27,7 @@ from catalogue.serializers import (
     DomainSummarySerializer,
     FacetSerializer,
     ProviderSerializer,
-    ReuseSerializer,
+    ReuseCaseSerializer,
     RevisionSerializer,
     StatsSerializer,
     SubmissionSerializer,
@@ -184,11 +184,13 @@ class CollaborationModelViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
-class ReuseViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
-    """Published reuses: an organisation reusing a component in a project."""
+class ReuseCaseViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Published reuse cases: projects that reused catalogue components,
+    with the components and the reusing organisations."""
 
-    queryset = Reuse.objects.published().select_related("component", "organisation")
-    serializer_class = ReuseSerializer
+    queryset = ReuseCase.objects.for_listing()
+    serializer_class = ReuseCaseSerializer
+    lookup_field = "slug"
     filter_backends = []
 
 

@@ -30,6 +30,7 @@ from django.db import models
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     Func,
     OuterRef,
@@ -41,6 +42,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -55,9 +57,16 @@ class ComponentKind(models.TextChoices):
     PLATFORM = "platform", _("Platform")
     AUTHENTIC_SOURCE = "authentic_source", _("Authentic source")
     INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    # Reusable assets that are not software (the deck's "business processes",
+    # "procurement and licences", standards).
+    GUIDELINE = "guideline", _("Guideline or standard")
+    TENDER_SPECIFICATION = "tender_specification", _("Tender specification")
+    PROCESS = "process", _("Business process")
 
 
 class LifecycleStatus(models.TextChoices):
+    # Said when nobody has: the catalogue does not assume "available".
+    NOT_STATED = "not_stated", _("Not stated")
     CONCEPT = "concept", _("Concept")
     IN_DEVELOPMENT = "in_development", _("In development")
     AVAILABLE = "available", _("Available")
@@ -166,7 +175,7 @@ def search_words(text: str) -> list[str]:
 
 
 def interleave(fields: list[str]) -> list:
-    """Field names separated by spaces, as arguments for Concat()."""
+    """Fields (names or expressions) separated by spaces, for Concat()."""
     parts: list = []
     for field in fields:
         parts += [
@@ -304,6 +313,40 @@ class Tag(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
+class ProviderQuerySet(ComponentGroupQuerySet):
+    def for_directory(self) -> ProviderQuerySet:
+        """The providers page: organisations with a published component or
+        a published reuse case, with both counts."""
+        published = PublicationState.PUBLISHED
+        return (
+            self.annotate(
+                published_component_count=Count(
+                    "involved_in",
+                    filter=Q(involved_in__publication_state=published),
+                    distinct=True,
+                ),
+                reuse_count=Count(
+                    "reuse_cases",
+                    filter=Q(reuse_cases__publication_state=published),
+                    distinct=True,
+                ),
+            )
+        ).filter(Q(published_component_count__gt=0) | Q(reuse_count__gt=0))
+
+    def for_profile(self) -> ProviderQuerySet:
+        """An organisation's page: what it takes part in, with its role, and
+        the cases in which it reused components."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "component_roles",
+                queryset=ComponentOrganisation.objects.filter(
+                    component__publication_state=PublicationState.PUBLISHED
+                ).select_related("component"),
+            ),
+            models.Prefetch("reuse_cases", queryset=ReuseCase.objects.for_listing()),
+        )
+
+
 class Provider(SlugNaturalKeyMixin, TimestampedModel):
     """An organisation that offers components (and, often, reuses others')."""
 
@@ -316,7 +359,7 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
 
-    objects = ComponentGroupQuerySet.as_manager()
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("provider")
@@ -347,13 +390,29 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         return slug
 
     def with_reuse_count(self) -> ComponentQuerySet:
-        return self.annotate(
-            reuse_count=Count(
-                "reuses",
-                filter=Q(reuses__publication_state=PublicationState.PUBLISHED),
-                distinct=True,
+        """`reuse_count`: the published cases that reused the component.
+
+        A case counts once, however many organisations it names, and only
+        when it names an organisation other than the component's own: a body
+        using what it built is not reuse.
+        """
+        case_component = ReuseCase.components.through
+        case_organisation = ReuseCase.organisations.through
+        someone_else = case_organisation.objects.filter(
+            reusecase=OuterRef("reusecase")
+        ).exclude(provider=Coalesce(OuterRef(OuterRef("provider")), Value(0)))
+        cases = (
+            case_component.objects.filter(
+                component=OuterRef("pk"),
+                reusecase__publication_state=PublicationState.PUBLISHED,
             )
+            .filter(Exists(someone_else))
+            .order_by()
+            .values("component")
+            .annotate(count=Count("pk"))
+            .values("count")
         )
+        return self.annotate(reuse_count=Coalesce(Subquery(cases), Value(0)))
 
     def for_listing(self) -> ComponentQuerySet:
         """Everything a result card shows, in a fixed number of queries."""
@@ -403,8 +462,16 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
                 models.Prefetch("depends_on", queryset=published),
                 models.Prefetch("used_by", queryset=published),
                 models.Prefetch(
-                    "reuses",
-                    queryset=Reuse.objects.published().select_related("organisation"),
+                    "organisation_roles",
+                    queryset=ComponentOrganisation.objects.select_related(
+                        "organisation"
+                    ),
+                ),
+                models.Prefetch(
+                    "reuse_cases",
+                    queryset=ReuseCase.objects.published().prefetch_related(
+                        "organisations"
+                    ),
                 ),
                 models.Prefetch("networks", queryset=network_model.objects.published()),
             )
@@ -454,50 +521,51 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         )
 
     def refresh_related_terms(self) -> int:
-        """Copy provider names and tags into `related_terms` for search."""
-        provider_names = (
-            Provider.objects.filter(pk=OuterRef("provider_id"))
-            .annotate(
-                names=Concat(
-                    *interleave(
-                        [
-                            f"{field}_{lang}"
-                            for field in ("acronym", "name")
-                            for lang in LANGUAGE_CODES
-                        ]
-                    ),
-                    output_field=models.TextField(),
-                )
+        """Copy organisation names, tags and the kind's name into
+        `related_terms`, in the three languages, for search."""
+
+        def names_of(model, link: str, fields: tuple[str, ...]) -> Subquery:
+            concatenated = Concat(
+                *interleave(
+                    [f"{field}_{lang}" for field in fields for lang in LANGUAGE_CODES]
+                ),
+                output_field=models.TextField(),
             )
-            .values("names")
-        )
-        tag_names = (
-            Tag.objects.filter(components=OuterRef("pk"))
-            .order_by()
-            .values("components")
-            .annotate(
-                names=StringAgg(
-                    Concat(
-                        *interleave([f"name_{lang}" for lang in LANGUAGE_CODES]),
-                        output_field=models.TextField(),
-                    ),
-                    delimiter=Value(" "),
-                )
+            return Subquery(
+                model.objects.filter(**{link: OuterRef("pk")})
+                .order_by()
+                .values(link)
+                .annotate(names=StringAgg(concatenated, delimiter=Value(" ")))
+                .values("names")
             )
-            .values("names")
-        )
+
         return self.update(
             related_terms=Concat(
-                Coalesce(
-                    Subquery(provider_names), Value(""), output_field=models.TextField()
-                ),
-                Value(" "),
-                Coalesce(
-                    Subquery(tag_names), Value(""), output_field=models.TextField()
+                *interleave(
+                    [
+                        names_of(
+                            Provider, "component_roles__component", ("acronym", "name")
+                        ),
+                        names_of(Tag, "components", ("name",)),
+                        kind_names(),
+                    ]
                 ),
                 output_field=models.TextField(),
             )
         )
+
+
+def kind_names() -> Case:
+    """Each kind's name in the three languages: "guideline" finds the
+    guidelines whatever their text says."""
+    whens = []
+    for kind in ComponentKind:
+        names = []
+        for language in LANGUAGE_CODES:
+            with translation.override(language):
+                names.append(str(kind.label))
+        whens.append(When(kind=kind.value, then=Value(" ".join(names))))
+    return Case(*whens, default=Value(""), output_field=models.TextField())
 
 
 class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
@@ -532,7 +600,10 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         blank=True,
         related_name="components",
         verbose_name=_("provider"),
-        help_text=_("Empty while the providing organisation is not yet confirmed."),
+        help_text=_(
+            "The lead organisation, which answers for the entry. Empty while "
+            "no organisation is confirmed."
+        ),
     )
     government_level = models.CharField(
         _("government level"),
@@ -544,7 +615,7 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         _("lifecycle status"),
         max_length=20,
         choices=LifecycleStatus,
-        default=LifecycleStatus.AVAILABLE,
+        default=LifecycleStatus.NOT_STATED,
     )
     successor = models.ForeignKey(
         "self",
@@ -585,6 +656,14 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         verbose_name=_("languages supported"),
         default=list,
         blank=True,
+    )
+    organisations = models.ManyToManyField(
+        Provider,
+        through="ComponentOrganisation",
+        blank=True,
+        related_name="involved_in",
+        verbose_name=_("organisations"),
+        help_text=_("Every organisation with a part in the component, and its role."),
     )
     tags = models.ManyToManyField(
         Tag, blank=True, related_name="components", verbose_name=_("tags")
@@ -828,35 +907,122 @@ class ComponentDependency(models.Model):
     natural_key.dependencies = ["catalogue.component"]
 
 
-class ReuseQuerySet(PublishableQuerySet):
-    def get_by_natural_key(self, component_slug: str, organisation_slug: str) -> Reuse:
+class OrganisationRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    OPERATOR = "operator", _("Provider / operator")
+    CO_SUPPORTER = "co_supporter", _("Co-supporter")
+    DEVELOPER = "developer", _("Developer")
+    INITIATOR = "initiator", _("Initiator")
+
+
+class ComponentOrganisationQuerySet(models.QuerySet):
+    def get_by_natural_key(
+        self, component_slug: str, organisation_slug: str, role: str
+    ) -> ComponentOrganisation:
         return self.get(
-            component__slug=component_slug, organisation__slug=organisation_slug
-        )
-
-    def published(self) -> ReuseQuerySet:
-        """A reuse is public only when it and its component both are."""
-        return self.filter(
-            publication_state=PublicationState.PUBLISHED,
-            component__publication_state=PublicationState.PUBLISHED,
+            component__slug=component_slug,
+            organisation__slug=organisation_slug,
+            role=role,
         )
 
 
-class Reuse(Publishable, TimestampedModel):
-    """An organisation reusing a component in a project: the evidence behind
-    every reuse count and savings figure."""
+class ComponentOrganisation(models.Model):
+    """An organisation's part in a component: a joint offer names each body
+    with its role, not only the first one."""
 
     component = models.ForeignKey(
-        Component, models.PROTECT, related_name="reuses", verbose_name=_("component")
+        Component,
+        models.CASCADE,
+        related_name="organisation_roles",
+        verbose_name=_("component"),
     )
     organisation = models.ForeignKey(
         Provider,
         models.PROTECT,
-        related_name="reuses",
-        verbose_name=_("reusing organisation"),
+        related_name="component_roles",
+        verbose_name=_("organisation"),
     )
-    project = models.CharField(_("project"), max_length=200)
-    since = models.DateField(_("in use since"), null=True, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=OrganisationRole)
+    # False for an attribution nobody has confirmed yet: shown as such, never
+    # as a fact.
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+    source_reference = models.CharField(
+        _("source reference"), max_length=300, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ComponentOrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation role")
+        verbose_name_plural = _("organisation roles")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "organisation", "role"],
+                name="catalogue_componentorganisation_unique_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.component.slug, self.organisation.slug, self.role)
+
+    natural_key.dependencies = ["catalogue.component", "catalogue.provider"]
+
+
+class ReuseCaseQuerySet(PublishableQuerySet, SlugQuerySet):
+    def published(self) -> ReuseCaseQuerySet:
+        """A case is public when it is published; the components it links
+        are filtered where they are shown."""
+        return self.filter(publication_state=PublicationState.PUBLISHED)
+
+    def for_listing(self) -> ReuseCaseQuerySet:
+        return self.published().prefetch_related(
+            "organisations",
+            models.Prefetch(
+                "components",
+                queryset=Component.objects.published()
+                .select_related("provider")
+                .order_by("name", "pk"),
+            ),
+        )
+
+
+class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
+    """A project that reused catalogue components: the components it reused
+    and the organisations that reused them, with its source. One case is
+    one reuse, however many components and organisations it spans."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=[MaxLengthValidator(MAX_TEXT_LENGTH), refuse_active_content],
+        help_text=_("Markdown: paragraphs, lists, links, tables."),
+    )
+    components = models.ManyToManyField(
+        Component, related_name="reuse_cases", verbose_name=_("components reused")
+    )
+    organisations = models.ManyToManyField(
+        Provider, related_name="reuse_cases", verbose_name=_("reusing organisations")
+    )
+    # The organisation that declared the case and may change it; empty for
+    # cases the portal's editors documented.
+    declared_by = models.ForeignKey(
+        Provider,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declared_reuse_cases",
+        verbose_name=_("declared by"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     estimated_saving_eur = models.DecimalField(
         _("estimated saving (EUR)"),
         max_digits=12,
@@ -864,48 +1030,60 @@ class Reuse(Publishable, TimestampedModel):
         null=True,
         blank=True,
     )
-    testimonial = models.TextField(
-        _("testimonial"),
+    # Only a real quotation, verbatim and in the language it was said in.
+    quote = models.TextField(_("quotation"), blank=True, max_length=2000)
+    quote_language = models.CharField(
+        _("language of the quotation"), max_length=2, choices=Language, blank=True
+    )
+    quote_speaker = models.CharField(_("quoted person"), max_length=200, blank=True)
+    quote_organisation = models.ForeignKey(
+        Provider,
+        models.PROTECT,
+        null=True,
         blank=True,
-        max_length=MAX_TEXT_LENGTH,
-        validators=[MaxLengthValidator(MAX_TEXT_LENGTH)],
+        related_name="+",
+        verbose_name=_("organisation of the quoted person"),
     )
     source_reference = models.CharField(
         _("source reference"), max_length=300, blank=True
     )
 
-    objects = ReuseQuerySet.as_manager()
+    objects = ReuseCaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("reuse")
-        verbose_name_plural = _("reuses")
-        ordering = ["-since", "pk"]
+        verbose_name = _("reuse case")
+        verbose_name_plural = _("reuse cases")
+        ordering = ["-year", "slug"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_saving_eur__isnull=True)
                 | Q(estimated_saving_eur__gte=0),
-                name="catalogue_reuse_saving_not_negative",
+                name="catalogue_reusecase_saving_not_negative",
                 violation_error_message=_("An estimated saving cannot be negative."),
             ),
-            # One declaration per organisation and component: a second project
-            # of the same organisation updates its declaration.
-            models.UniqueConstraint(
-                fields=["component", "organisation"],
-                name="catalogue_reuse_one_per_organisation",
+            models.CheckConstraint(
+                condition=Q(quote="") | ~Q(quote_speaker="") & ~Q(quote_language=""),
+                name="catalogue_reusecase_quote_attributed",
+                violation_error_message=_(
+                    "A quotation needs the person who said it and its language."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(publication_state=PublicationState.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="catalogue_reusecase_published_has_date",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} – {self.component} ({self.project})"
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:reuse-case-detail", args=[self.slug])
 
     @property
     def owner_organisation_id(self) -> int | None:
-        return self.organisation_id
-
-    def natural_key(self) -> tuple[str, str]:
-        return (self.component.slug, self.organisation.slug)
-
-    natural_key.dependencies = ["catalogue.component", "catalogue.provider"]
+        return self.declared_by_id
 
 
 def key_figures() -> dict[str, int]:
@@ -919,5 +1097,10 @@ def key_figures() -> dict[str, int]:
         .distinct()
         .count(),
         "networks": network_model.objects.published().count(),
-        "reuses": Reuse.objects.published().count(),
+        "reuse_cases": ReuseCase.objects.published().count(),
+        "reusing_organisations": Provider.objects.filter(
+            reuse_cases__publication_state=PublicationState.PUBLISHED
+        )
+        .distinct()
+        .count(),
     }

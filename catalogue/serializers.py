@@ -13,9 +13,10 @@ from catalogue.models import (
     CollaborationModel,
     Component,
     ComponentLink,
+    ComponentOrganisation,
     Domain,
     Provider,
-    Reuse,
+    ReuseCase,
     Tag,
 )
 from publishing.models import Revision
@@ -78,6 +79,15 @@ class LinkSerializer(serializers.ModelSerializer):
         fields = ["kind", "url", "title", "language"]
 
 
+class OrganisationRoleSerializer(serializers.ModelSerializer):
+    organisation = ProviderSummarySerializer(read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = ComponentOrganisation
+        fields = ["organisation", "role", "role_label", "confirmed"]
+
+
 class TextsSerializer(serializers.Serializer):
     name = serializers.CharField()
     summary = serializers.CharField()
@@ -101,6 +111,9 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
         source="get_lifecycle_status_display", read_only=True
     )
     provider = ProviderSummarySerializer(read_only=True, allow_null=True)
+    organisations = OrganisationRoleSerializer(
+        source="organisation_roles", many=True, read_only=True
+    )
     building_block = BuildingBlockSummarySerializer(read_only=True)
     domain = DomainSummarySerializer(read_only=True)
     collaboration_model = CollaborationModelSummarySerializer(
@@ -119,6 +132,9 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
         slug_field="slug", many=True, read_only=True
     )
     reuse_count = serializers.IntegerField(read_only=True)
+    reuse_cases = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     translations = serializers.SerializerMethodField()
 
     class Meta:
@@ -139,6 +155,7 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
             "successor",
             "government_level",
             "provider",
+            "organisations",
             "building_block",
             "domain",
             "collaboration_model",
@@ -153,6 +170,8 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
             "used_by",
             "networks",
             "reuse_count",
+            "reuse_cases",
+            "source_reference",
             "published_at",
             "updated_at",
             "translations",
@@ -234,24 +253,43 @@ class CollaborationModelSerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "name", "definition", "component_count"]
 
 
-class ReuseSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:reuse-detail")
-    component = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organisation = ProviderSummarySerializer(read_only=True)
+class ReuseCaseSerializer(PageLinkMixin, serializers.ModelSerializer):
+    """A project that reused components: one case, however many components
+    and organisations it spans."""
+
+    url = ApiUrlField("reuse-case-detail")
+    html_url = HtmlUrlField()
+    components = serializers.SerializerMethodField()
+    organisations = ProviderSummarySerializer(many=True, read_only=True)
+    quote_organisation = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
-        model = Reuse
+        model = ReuseCase
         fields = [
             "url",
-            "id",
-            "component",
-            "organisation",
-            "project",
-            "since",
+            "html_url",
+            "slug",
+            "title",
+            "summary",
+            "description",
+            "components",
+            "organisations",
+            "year",
             "estimated_saving_eur",
-            "testimonial",
+            "quote",
+            "quote_language",
+            "quote_speaker",
+            "quote_organisation",
+            "source_reference",
             "updated_at",
         ]
+
+    def get_components(self, obj) -> list[str]:
+        # Prefetched published components only: a case never reveals a
+        # component that is not public.
+        return [component.slug for component in obj.components.all()]
 
 
 class FacetOptionSerializer(serializers.Serializer):
@@ -271,7 +309,8 @@ class StatsSerializer(serializers.Serializer):
     components = serializers.IntegerField()
     providers = serializers.IntegerField()
     networks = serializers.IntegerField()
-    reuses = serializers.IntegerField()
+    reuse_cases = serializers.IntegerField()
+    reusing_organisations = serializers.IntegerField()
 
 
 # Enough for any real component; a longer list is a mistake or an attack.

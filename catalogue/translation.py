@@ -14,7 +14,7 @@ from catalogue.models import (
     Component,
     Domain,
     Provider,
-    Reuse,
+    ReuseCase,
     Tag,
 )
 
@@ -49,9 +49,9 @@ class ComponentTranslation(TranslationOptions):
     fields = ("name", "summary", "description")
 
 
-@register(Reuse)
-class ReuseTranslation(TranslationOptions):
-    fields = ("project", "testimonial")
+@register(ReuseCase)
+class ReuseCaseTranslation(TranslationOptions):
+    fields = ("title", "summary", "description")
 
 
 register_history(Provider)
@@ -61,5 +61,5 @@ register_history(
     # Derived for search; a revision's diff should show only what people wrote.
     excluded_fields=["related_terms", "search_vector", "names_text"],
 )
-register_history(Reuse)
+register_history(ReuseCase, m2m_fields=["components", "organisations"])
 register_history(CollaborationModel)

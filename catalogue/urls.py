@@ -22,6 +22,12 @@ urlpatterns = [
         views.ProviderDetailView.as_view(),
         name="provider-detail",
     ),
+    path("reuse-cases/", views.ReuseCaseListView.as_view(), name="reuse-case-list"),
+    path(
+        "reuse-cases/<slug:slug>/",
+        views.ReuseCaseDetailView.as_view(),
+        name="reuse-case-detail",
+    ),
     path(
         "collaboration-models/",
         views.CollaborationModelListView.as_view(),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,8 +22,7 @@ from catalogue.models import (
     CollaborationModel,
     Component,
     Provider,
-    PublicationState,
-    Reuse,
+    ReuseCase,
     key_figures,
 )
 from publishing import services as publishing
@@ -103,29 +102,19 @@ class ByNameInCurrentLanguage:
 
 
 class ProviderListView(ByNameInCurrentLanguage, ListView):
-    queryset = (
-        Provider.objects.with_published_component_count()
-        .annotate(
-            reuse_count=Count(
-                "reuses",
-                filter=Q(
-                    reuses__publication_state=PublicationState.PUBLISHED,
-                    reuses__component__publication_state=PublicationState.PUBLISHED,
-                ),
-                distinct=True,
-            )
-        )
-        .filter(Q(published_component_count__gt=0) | Q(reuse_count__gt=0))
-    )
+    queryset = Provider.objects.for_directory()
 
 
 class ProviderDetailView(DetailView):
-    queryset = Provider.objects.prefetch_related(
-        Prefetch("components", queryset=Component.objects.for_listing()),
-        Prefetch(
-            "reuses", queryset=Reuse.objects.published().select_related("component")
-        ),
-    )
+    queryset = Provider.objects.for_profile()
+
+
+class ReuseCaseListView(ListView):
+    queryset = ReuseCase.objects.for_listing()
+
+
+class ReuseCaseDetailView(DetailView):
+    queryset = ReuseCase.objects.for_listing().select_related("quote_organisation")
 
 
 class CollaborationModelListView(ListView):

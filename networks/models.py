@@ -169,6 +169,14 @@ class EventQuerySet(SlugQuerySet):
 
 
 class Event(SlugNaturalKeyMixin, TimestampedModel):
+    class Precision(models.TextChoices):
+        """How much of `starts_at` the source gives: pages and feeds show
+        that much and never a made-up day or hour."""
+
+        MONTH = "month", _("Month")
+        DAY = "day", _("Day")
+        MINUTE = "minute", _("Day and time")
+
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("Webinar")
         MEETING = "meeting", _("Meeting")
@@ -184,8 +192,12 @@ class Event(SlugNaturalKeyMixin, TimestampedModel):
     description = models.TextField(_("description"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    # Some sources give only the day: the page must not show a made-up hour.
-    time_known = models.BooleanField(_("start time known"), default=True)
+    precision = models.CharField(
+        _("precision of the start"),
+        max_length=10,
+        choices=Precision,
+        default=Precision.MINUTE,
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     source_reference = models.CharField(
@@ -214,3 +226,13 @@ class Event(SlugNaturalKeyMixin, TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def start_iso(self) -> str:
+        """The start as precisely as it is known, for `<time datetime>`."""
+        start = timezone.localtime(self.starts_at)
+        if self.precision == self.Precision.MONTH:
+            return start.strftime("%Y-%m")
+        if self.precision == self.Precision.DAY:
+            return start.date().isoformat()
+        return start.isoformat()

@@ -61,7 +61,7 @@ class EventSerializer(serializers.ModelSerializer):
             "description",
             "starts_at",
             "ends_at",
-            "time_known",
+            "precision",
             "location",
             "online_url",
             "updated_at",

@@ -24,7 +24,7 @@ router.register(
     catalogue_api.CollaborationModelViewSet,
     basename="collaborationmodel",
 )
-router.register("reuses", catalogue_api.ReuseViewSet, basename="reuse")
+router.register("reuse-cases", catalogue_api.ReuseCaseViewSet, basename="reuse-case")
 router.register("domains", catalogue_api.DomainViewSet, basename="domain")
 router.register("submissions", catalogue_api.SubmissionViewSet, basename="submission")
 

@@ -34,3 +34,8 @@ def language_alternates(request: HttpRequest) -> dict:
             }
         )
     return {"language_alternates": alternates}
+
+
+def contact(request: HttpRequest) -> dict:
+    """The portal's contact point, offered wherever a reader is left without one."""
+    return {"contact_email": settings.CONTACT_EMAIL}

@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "publishing",
     "catalogue",
     "networks",
+    "programme",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reuse_portal.context_processors.language_alternates",
+                "reuse_portal.context_processors.contact",
             ],
         },
     },
@@ -253,6 +255,9 @@ elif os.environ.get("EMAIL_FILE_PATH"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReUse <noreply@localhost>")
+# The portal's public contact point, shown on the About pages (the address
+# the ReUse programme publishes).
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "info@ict-reuse.be")
 # Absolute links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

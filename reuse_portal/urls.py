@@ -24,4 +24,5 @@ urlpatterns += i18n_patterns(
     path("", include("catalogue.urls")),
     path("", include("networks.urls")),
     path("", include("accounts.urls")),
+    path("", include("programme.urls")),
 )

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from tests.factories import make_user
 
@@ -246,3 +247,13 @@ def supplier_token(portal: Portal) -> str:
         "print(AuthToken.objects.create(user=user, expiry=None)[1])"
     )
     return portal.manage("shell", "--no-imports", "-c", script).strip()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's default language: a page requested
+    in English by one test must not change what the next one saves (the
+    untranslated model fields follow the active language)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

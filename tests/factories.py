@@ -12,10 +12,11 @@ from catalogue.models import (
     Component,
     ComponentKind,
     Domain,
+    LifecycleStatus,
     Provider,
     ProviderKind,
     PublicationState,
-    Reuse,
+    ReuseCase,
 )
 from networks.models import Event, Network
 
@@ -98,6 +99,7 @@ def make_component(**overrides) -> Component:
         "description_fr": "",
         "description_en": "",
         "kind": ComponentKind.API,
+        "lifecycle_status": LifecycleStatus.AVAILABLE,
         "publication_state": PublicationState.PUBLISHED,
         "published_at": timezone.now(),
     }
@@ -116,20 +118,30 @@ def make_component(**overrides) -> Component:
     return Component.objects.create(**fields)
 
 
-def make_reuse(**overrides) -> Reuse:
+def make_reuse_case(
+    *, components: list | None = None, organisations: list | None = None, **overrides
+) -> ReuseCase:
+    """A published case in which one other organisation reused one component
+    (unless told which)."""
     n = _next()
     fields = {
-        "project_nl": f"Project {n}",
-        "project_fr": f"Projet {n}",
-        "project_en": f"Project {n}",
+        "slug": f"case-{n}",
+        "title_nl": f"Project {n}",
+        "title_fr": f"Projet {n}",
+        "title_en": f"Project {n}",
+        "summary_nl": f"Samenvatting {n}",
+        "summary_fr": f"Résumé {n}",
+        "summary_en": f"Summary {n}",
         "publication_state": PublicationState.PUBLISHED,
+        "published_at": timezone.now(),
     }
     fields.update(overrides)
-    if "component" not in fields:
-        fields["component"] = make_component()
-    if "organisation" not in fields:
-        fields["organisation"] = make_provider()
-    return Reuse.objects.create(**fields)
+    if fields["publication_state"] != PublicationState.PUBLISHED:
+        fields["published_at"] = None
+    case = ReuseCase.objects.create(**fields)
+    case.components.set(components or [make_component()])
+    case.organisations.set(organisations or [make_provider()])
+    return case
 
 
 def make_network(**overrides) -> Network:

@@ -24,6 +24,9 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fixture_rules import problems  # noqa: E402  (run as a script, not a package)
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "fixtures" / "source"
 OUTPUT = ROOT / "fixtures" / "catalogue.json"
@@ -79,11 +82,13 @@ EDITORIAL_BUILDING_BLOCKS = {
     "extranet-social-security": "g-cloud-infrastructure-foundation",
     "vidis": "data-flows",
 }
+# A status the seed list does not give is "not stated", never assumed; a
+# system said to be live in 2021 only (a campaign) is not assumed live today.
 LIFECYCLE = {
-    "": "available",
+    "": "not_stated",
     "service": "available",
     "live": "available",
-    "live (2021)": "available",
+    "live (2021)": "not_stated",
     "in productie": "available",
     "preparation": "concept",
     "planned": "concept",
@@ -102,8 +107,9 @@ LEVELS = {
     "Brussels": "regional",
 }
 # The seed list's provider column, and its provider guesses that are not
-# marked uncertain, mapped to provider slugs. A joint offer goes to the first
-# organisation named. A value missing here stops the build: nothing is guessed.
+# marked uncertain, mapped to provider slugs; used for components whose
+# source names no `organisations`. A value missing here stops the build:
+# nothing is guessed.
 PROVIDERS = {
     "Smals": "smals",
     "Smals Research": "smals",
@@ -164,6 +170,13 @@ def translated(field: str, values: dict[str, str]) -> dict[str, str]:
     return {f"{field}_{lang}": values[lang].strip() for lang in LANGUAGES}
 
 
+def optional_translated(field: str, values: dict[str, str] | None) -> dict[str, str]:
+    return {
+        f"{field}_{lang}": ((values or {}).get(lang) or "").strip()
+        for lang in LANGUAGES
+    }
+
+
 def building_block_for(row: dict[str, str]) -> str:
     label = row["building_block"]
     if not label:
@@ -178,20 +191,38 @@ def building_block_for(row: dict[str, str]) -> str:
     return min(found)[2]
 
 
-def provider_for(row: dict[str, str]) -> str | None:
+def seed_list_organisations(row: dict[str, str]) -> list[dict]:
+    """The seed list's provider as an organisation role: confirmed when the
+    list names it from a seed, unconfirmed when it is a guess."""
+    cited = f"{row['seed_file'][:3]}:{row['seed_line']}"
     if row["provider"]:
-        return PROVIDERS[row["provider"]]
+        evidence = row["provider_source"].split(" (")[0] or cited
+        return [
+            {
+                "organisation": PROVIDERS[row["provider"]],
+                "role": "operator",
+                "confirmed": True,
+                "evidence": evidence,
+            }
+        ]
     guess = row["provider_guess"]
     if not guess or any(
         marker in guess.lower() for marker in UNCONFIRMED_GUESS_MARKERS
     ):
-        return None
-    if guess in PROVIDER_GUESSES:
-        return PROVIDER_GUESSES[guess]
-    for prefix, slug in PROVIDER_GUESS_PREFIXES.items():
-        if guess.startswith(prefix):
-            return slug
-    raise SystemExit(f"{row['slug']}: provider guess not mapped: {guess!r}")
+        return []
+    slug = PROVIDER_GUESSES.get(guess) or next(
+        (
+            slug
+            for prefix, slug in PROVIDER_GUESS_PREFIXES.items()
+            if guess.startswith(prefix)
+        ),
+        None,
+    )
+    if slug is None:
+        raise SystemExit(f"{row['slug']}: provider guess not mapped: {guess!r}")
+    return [
+        {"organisation": slug, "role": "operator", "confirmed": False, "evidence": ""}
+    ]
 
 
 def seed_reference(row: dict[str, str], evidence: str) -> str:
@@ -230,7 +261,10 @@ def taxonomy_objects() -> list[dict]:
 
 def provider_objects() -> list[dict]:
     objects = []
-    for provider in load_yaml("providers.yaml"):
+    sources = sorted(SOURCE.glob("providers*.yaml"))
+    for provider in (
+        p for path in sources for p in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ):
         fields = {
             "slug": provider["slug"],
             "kind": provider["kind"],
@@ -240,9 +274,7 @@ def provider_objects() -> list[dict]:
         fields |= translated("description", provider["description"])
         # Not every organisation goes by an acronym, and some only in one language.
         acronyms = provider.get("acronym") or {}
-        fields |= {
-            f"acronym_{lang}": (acronyms.get(lang) or "").strip() for lang in LANGUAGES
-        }
+        fields |= optional_translated("acronym", acronyms)
         objects.append({"model": "catalogue.provider", "fields": stamped(fields)})
     return objects
 
@@ -257,7 +289,7 @@ def component_objects(rows: list[dict[str, str]]) -> list[dict]:
         raise SystemExit(f"no texts for: {', '.join(missing)}")
 
     tags: dict[str, dict] = {}
-    components, links, dependencies = [], [], []
+    components, roles, links, dependencies = [], [], [], []
     known_slugs = {row["slug"] for row in rows}
     for row in rows:
         text = texts[row["slug"]]
@@ -266,16 +298,29 @@ def component_objects(rows: list[dict[str, str]]) -> list[dict]:
             tag_slug = slugify(tag["en"])
             tags.setdefault(tag_slug, tag)
             component_tags.append([tag_slug])
-        provider = provider_for(row)
+        # An explicit empty list means that no seed names an organisation.
+        organisations = (
+            text["organisations"]
+            if "organisations" in text
+            else seed_list_organisations(row)
+        )
+        lead = next((o["organisation"] for o in organisations if o["confirmed"]), None)
+        lifecycle = (
+            text.get("lifecycle")
+            or LIFECYCLE[row["status"].split(" (G-Cloud")[0].lower()]
+        )
         fields = {
             "slug": row["slug"],
             "acronym": (text.get("acronym") or "").strip(),
-            "kind": KINDS[row["kind"]],
-            "building_block": [building_block_for(row)],
+            "kind": text.get("kind") or KINDS[row["kind"]],
+            "building_block": [text.get("building_block") or building_block_for(row)],
             "domain": [DOMAINS[row["domain"]]],
-            "provider": [provider] if provider else None,
+            "provider": [lead] if lead else None,
             "government_level": LEVELS[row["level"]],
-            "lifecycle_status": LIFECYCLE[row["status"].split(" (G-Cloud")[0].lower()],
+            "lifecycle_status": lifecycle,
+            "collaboration_model": [text["collaboration_model"]]
+            if text.get("collaboration_model")
+            else None,
             "licence": (text.get("licence") or "").strip(),
             "publication_state": "published",
             "published_at": SEEDED_AT,
@@ -286,16 +331,35 @@ def component_objects(rows: list[dict[str, str]]) -> list[dict]:
         fields |= translated("summary", text["summary"])
         fields |= translated("description", text["description"])
         components.append({"model": "catalogue.component", "fields": stamped(fields)})
-        if text.get("website_url"):
+        for position, role in enumerate(organisations):
+            roles.append(
+                {
+                    "model": "catalogue.componentorganisation",
+                    "fields": {
+                        "component": [row["slug"]],
+                        "organisation": [role["organisation"]],
+                        "role": role["role"],
+                        "confirmed": role["confirmed"],
+                        "source_reference": role.get("evidence") or "",
+                        "position": position,
+                    },
+                }
+            )
+        website = text.get("website_url")
+        component_links = [
+            *([{"kind": "website", "url": website}] if website else []),
+            *(text.get("links") or []),
+        ]
+        for link in {link["url"]: link for link in component_links}.values():
             links.append(
                 {
                     "model": "catalogue.componentlink",
                     "fields": {
                         "component": [row["slug"]],
-                        "kind": "website",
-                        "url": text["website_url"],
-                        "title": "",
-                        "language": "",
+                        "kind": link["kind"],
+                        "url": link["url"],
+                        "title": link.get("title") or "",
+                        "language": link.get("language") or "",
                     },
                 }
             )
@@ -316,23 +380,49 @@ def component_objects(rows: list[dict[str, str]]) -> list[dict]:
         {"model": "catalogue.tag", "fields": {"slug": slug, **translated("name", tag)}}
         for slug, tag in sorted(tags.items())
     ]
-    return tag_objects + components + links + dependencies
+    return tag_objects + components + roles + links + dependencies
 
 
-def reuse_objects() -> list[dict]:
+def reuse_case_objects() -> list[dict]:
     objects = []
-    for reuse in load_yaml("reuses.yaml") or []:
+    for case in load_yaml("reuses.yaml") or []:
+        quote = case.get("quote") or {}
         fields = {
-            "component": [reuse["component"]],
-            "organisation": [reuse["organisation"]],
-            "since": reuse.get("since"),
-            "estimated_saving_eur": reuse.get("estimated_saving_eur"),
+            "slug": case["slug"],
+            "components": sorted([slug] for slug in case["components"]),
+            "organisations": sorted([slug] for slug in case["organisations"]),
+            "year": case.get("year"),
+            "quote": (quote.get("text") or "").strip(),
+            "quote_language": quote.get("language") or "",
+            "quote_speaker": quote.get("speaker") or "",
+            "quote_organisation": [quote["organisation"]]
+            if quote.get("organisation")
+            else None,
             "publication_state": "published",
-            "source_reference": reuse.get("evidence") or "",
+            "published_at": SEEDED_AT,
+            "source_reference": case["evidence"],
         }
-        fields |= translated("project", reuse["project"])
-        fields |= translated("testimonial", reuse["testimonial"])
-        objects.append({"model": "catalogue.reuse", "fields": stamped(fields)})
+        fields |= translated("title", case["title"])
+        fields |= translated("summary", case["summary"])
+        fields |= optional_translated("description", case.get("description"))
+        objects.append({"model": "catalogue.reusecase", "fields": stamped(fields)})
+    return objects
+
+
+def figure_objects() -> list[dict]:
+    objects = []
+    for position, figure in enumerate(load_yaml("figures.yaml") or [], start=1):
+        fields = {
+            "slug": figure["slug"],
+            "value": str(figure["value"]),
+            "unit": figure["unit"],
+            "year": figure.get("year"),
+            "source_reference": figure["evidence"],
+            "position": position,
+        }
+        fields |= translated("label", figure["label"])
+        fields |= optional_translated("scope", figure.get("scope"))
+        objects.append({"model": "programme.programmefigure", "fields": fields})
     return objects
 
 
@@ -371,7 +461,7 @@ def network_objects() -> list[dict]:
             "network": [event["network"]],
             "kind": event["kind"],
             "starts_at": event["starts_at"],
-            "time_known": bool(event.get("time_known", True)),
+            "precision": event["precision"],
             "location": event.get("location") or "",
             "source_reference": event.get("evidence") or "",
         }
@@ -389,12 +479,18 @@ def main(argv: list[str]) -> int:
             for row in csv.DictReader(source)
             if row["catalogue_fit"] in CATALOGUE_FITS
         ]
+    broken = [
+        problem for path in sorted(SOURCE.glob("*.yaml")) for problem in problems(path)
+    ]
+    if broken:
+        raise SystemExit("\n".join(["The sources break their rules:", *broken]))
     objects = (
         taxonomy_objects()
         + provider_objects()
         + component_objects(rows)
-        + reuse_objects()
+        + reuse_case_objects()
         + network_objects()
+        + figure_objects()
     )
     OUTPUT.write_text(
         json.dumps(objects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -12,6 +12,13 @@ from accounts.models import MembershipRequest, MembershipState, OrganisationRole
 from catalogue.models import Provider, ProviderKind
 from tests.factories import make_provider, make_user
 
+
+def english(name: str) -> str:
+    """The back office in English, the language these messages are read in."""
+    with translation.override("en"):
+        return reverse(name)
+
+
 pytestmark = pytest.mark.django_db
 
 MANAGER = OrganisationRole.MANAGER
@@ -292,7 +299,7 @@ def test_a_proposal_approved_by_a_moderator_creates_a_private_partner(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
-            reverse("admin:accounts_membershiprequest_changelist"),
+            english("admin:accounts_membershiprequest_changelist"),
             {"action": "approve_selected", "_selected_action": [membership.pk]},
             follow=True,
         )
@@ -467,7 +474,7 @@ def test_the_admin_action_reports_each_refusal(moderator_client, provider):
     pending = ask(make_user(), provider)
 
     response = moderator_client.post(
-        reverse("admin:accounts_membershiprequest_changelist"),
+        english("admin:accounts_membershiprequest_changelist"),
         {"action": "approve_selected", "_selected_action": [decided.pk, pending.pk]},
         follow=True,
     )

@@ -14,6 +14,13 @@ PAGE_TYPES = {
     "catalogue-page-2": "/{lang}/catalogue/?sort=newest&page=2",
     "catalogue-page-missing": "/{lang}/catalogue/?page=999",
     "component": "/{lang}/service/e-box-elektronische-mailbox/",
+    "component-guideline": "/{lang}/service/rest-style-guide/",
+    "reuse-cases": "/{lang}/reuse-cases/",
+    "reuse-case-with-quote": (
+        "/{lang}/reuse-cases/deferred-payment-of-social-security-contributions-covid-19/"
+    ),
+    "about": "/{lang}/about/",
+    "how-to-reuse": "/{lang}/about/how-to-reuse/",
     "providers": "/{lang}/providers/",
     "provider": "/{lang}/providers/smals/",
     "networks": "/{lang}/networks/",

@@ -12,7 +12,7 @@ from tests.factories import (
     make_event,
     make_network,
     make_provider,
-    make_reuse,
+    make_reuse_case,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,8 @@ def test_a_non_staff_user_cannot_reach_the_admin(client):
     "admin_name",
     [
         "catalogue_provider",
-        "catalogue_reuse",
+        "catalogue_reusecase",
+        "programme_programmefigure",
         "catalogue_collaborationmodel",
         "catalogue_buildingblock",
         "catalogue_domain",
@@ -133,14 +134,14 @@ def test_the_component_change_form_opens_with_its_inlines(moderator_client):
 
     assert response.status_code == 200
     prefixes = {f.formset.prefix for f in response.context["inline_admin_formsets"]}
-    assert prefixes == {"links", "dependency_links", "reuses"}
+    assert prefixes == {"organisation_roles", "links", "dependency_links"}
     assert Component.objects.count() == 2
 
 
 @pytest.mark.parametrize(
     ("admin_name", "make_row"),
     [
-        ("catalogue_reuse", make_reuse),
+        ("catalogue_reusecase", make_reuse_case),
         ("catalogue_provider", make_provider),
         ("networks_network", lambda: make_network(coordinator=make_provider())),
         ("networks_event", make_event),

@@ -7,7 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from catalogue.models import Component, ComponentKind, PublicationState
+from catalogue.models import (
+    Component,
+    ComponentKind,
+    ComponentOrganisation,
+    OrganisationRole,
+    PublicationState,
+)
 from tests.factories import (
     make_building_block,
     make_component,
@@ -15,7 +21,7 @@ from tests.factories import (
     make_event,
     make_network,
     make_provider,
-    make_reuse,
+    make_reuse_case,
     make_token,
     make_user,
 )
@@ -63,7 +69,13 @@ def test_a_component_as_the_public_contract(api):
         languages=["nl", "fr"],
     )
     component.depends_on.add(other)
-    make_reuse(component=component)
+    ComponentOrganisation.objects.create(
+        component=component,
+        organisation=provider,
+        role=OrganisationRole.OWNER,
+        source_reference="002:990",
+    )
+    make_reuse_case(slug="single-permit", components=[component])
 
     body = api.get("/api/v1/components/e-box/?lang=nl").json()
 
@@ -89,6 +101,20 @@ def test_a_component_as_the_public_contract(api):
             "url": "http://testserver/api/v1/providers/rsz/",
             "html_url": "http://testserver/nl/providers/rsz/",
         },
+        "organisations": [
+            {
+                "organisation": {
+                    "slug": "rsz",
+                    "name": "Rijksdienst",
+                    "acronym": "RSZ",
+                    "url": "http://testserver/api/v1/providers/rsz/",
+                    "html_url": "http://testserver/nl/providers/rsz/",
+                },
+                "role": "owner",
+                "role_label": "Eigenaar",
+                "confirmed": True,
+            }
+        ],
         "building_block": {
             "slug": "communications",
             "name": "Communicatie",
@@ -108,6 +134,8 @@ def test_a_component_as_the_public_contract(api):
         "used_by": [],
         "networks": [],
         "reuse_count": 1,
+        "reuse_cases": ["single-permit"],
+        "source_reference": "",
         "published_at": component.published_at.astimezone().isoformat(),
         "updated_at": component.updated_at.astimezone().isoformat(),
         "translations": None,
@@ -134,11 +162,12 @@ def test_the_component_list_makes_a_fixed_number_of_queries(
 ):
     block = make_building_block()
     for _ in range(rows):
-        make_component(building_block=block)
+        make_reuse_case(components=[make_component(building_block=block)])
 
     # count; the page (provider, block, domain, collaboration model, reuse
-    # count); then tags, links, depends on, used by, reuses, networks.
-    with django_assert_num_queries(8):
+    # count); then tags, links, depends on, used by, organisations, reuse
+    # cases and their organisations, networks.
+    with django_assert_num_queries(10):
         body = api.get("/api/v1/components/?page_size=25").json()
 
     assert body["count"] == rows
@@ -150,8 +179,10 @@ def test_a_component_detail_makes_a_fixed_number_of_queries(
     component = make_component(slug="c")
     for _ in range(5):
         component.depends_on.add(make_component())
+        make_reuse_case(components=[component])
 
-    with django_assert_num_queries(7):
+    # as one row of the list, without the count
+    with django_assert_num_queries(9):
         assert api.get("/api/v1/components/c/").status_code == 200
 
 
@@ -354,7 +385,7 @@ def test_nothing_unpublished_leaks_through_the_api(api, state):
     hidden.depends_on.add(public)
     network = make_network(slug="n")
     network.components.add(public, hidden)
-    make_reuse(component=hidden)
+    make_reuse_case(components=[hidden])
 
     listing = api.get("/api/v1/components/").json()
     assert [c["slug"] for c in listing["results"]] == ["public"]
@@ -366,8 +397,9 @@ def test_nothing_unpublished_leaks_through_the_api(api, state):
     facets = {f["name"]: f for f in api.get("/api/v1/components/facets/").json()}
     assert sum(o["count"] for o in facets["kind"]["options"]) == 1
     assert api.get("/api/v1/stats/").json()["components"] == 1
-    assert api.get("/api/v1/stats/").json()["reuses"] == 0
-    assert api.get("/api/v1/reuses/").json()["count"] == 0
+    (case,) = api.get("/api/v1/reuse-cases/").json()["results"]
+    assert case["components"] == []
+    assert detail["reuse_cases"] == []
     assert api.get("/api/v1/providers/p/").json()["component_count"] == 1
     assert api.get("/api/v1/networks/n/").json()["components"] == ["public"]
 
@@ -378,7 +410,7 @@ def test_nothing_unpublished_leaks_through_the_api(api, state):
         ("/api/v1/providers/", make_provider),
         ("/api/v1/networks/", lambda: make_network(coordinator=make_provider())),
         ("/api/v1/events/", make_event),
-        ("/api/v1/reuses/", make_reuse),
+        ("/api/v1/reuse-cases/", make_reuse_case),
         ("/api/v1/building-blocks/", make_building_block),
     ],
 )

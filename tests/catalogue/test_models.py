@@ -4,8 +4,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import translation
 
-from catalogue.models import Component, LifecycleStatus, PublicationState, Reuse
-from tests.factories import make_component, make_provider, make_reuse
+from catalogue.models import (
+    Component,
+    ComponentOrganisation,
+    LifecycleStatus,
+    OrganisationRole,
+    PublicationState,
+    ReuseCase,
+)
+from tests.factories import make_component, make_provider, make_reuse_case
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +32,78 @@ def test_only_published_components_are_public(state):
 
 
 @pytest.mark.parametrize("state", NOT_PUBLIC)
-def test_a_hidden_component_hides_its_reuses(state):
-    make_reuse(component=make_component(publication_state=state))
+def test_a_case_never_shows_a_hidden_component(state):
+    visible = make_component()
+    hidden = make_component(publication_state=state)
+    make_reuse_case(components=[visible, hidden])
 
-    assert not Reuse.objects.published().exists()
+    (case,) = ReuseCase.objects.for_listing()
+
+    assert list(case.components.all()) == [visible]
 
 
-def test_reuse_count_counts_only_published_reuses():
+def test_reuse_count_counts_only_published_cases():
     component = make_component()
-    make_reuse(component=component)
-    make_reuse(component=component, publication_state=PublicationState.SUBMITTED)
+    make_reuse_case(components=[component])
+    make_reuse_case(
+        components=[component], publication_state=PublicationState.SUBMITTED
+    )
 
     assert Component.objects.for_listing().get().reuse_count == 1
+
+
+def test_one_case_is_one_reuse_however_many_components_and_organisations():
+    """My DIA reused six APIs in five institutions: one case for each API,
+    not thirty reuses."""
+    apis = [make_component() for _ in range(6)]
+    institutions = [make_provider() for _ in range(5)]
+    make_reuse_case(components=apis, organisations=institutions)
+
+    counts = Component.objects.for_listing().values_list("reuse_count", flat=True)
+
+    assert list(counts) == [1] * 6
+
+
+def test_an_organisation_reusing_its_own_component_is_not_a_reuse():
+    owner = make_provider()
+    component = make_component(provider=owner)
+    make_reuse_case(components=[component], organisations=[owner])
+    assert Component.objects.for_listing().get().reuse_count == 0
+
+    make_reuse_case(components=[component], organisations=[owner, make_provider()])
+    assert Component.objects.for_listing().get().reuse_count == 1
+
+
+def test_a_component_without_a_confirmed_provider_counts_its_cases():
+    component = make_component(provider=None)
+    make_reuse_case(components=[component])
+
+    assert Component.objects.for_listing().get().reuse_count == 1
+
+
+def test_an_organisation_has_each_role_once_per_component():
+    component = make_component()
+    organisation = component.provider
+    ComponentOrganisation.objects.create(
+        component=component, organisation=organisation, role=OrganisationRole.OWNER
+    )
+    ComponentOrganisation.objects.create(
+        component=component,
+        organisation=organisation,
+        role=OrganisationRole.OPERATOR,
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ComponentOrganisation.objects.create(
+            component=component,
+            organisation=organisation,
+            role=OrganisationRole.OWNER,
+        )
+
+
+def test_a_quotation_needs_its_speaker_and_language():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_reuse_case(quote="We saved a year.", quote_language="en")
 
 
 def test_hidden_dependencies_do_not_show_on_a_public_component():
@@ -91,4 +158,4 @@ def test_a_published_component_needs_a_publication_date():
 
 def test_a_negative_saving_is_refused():
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_reuse(estimated_saving_eur=-1)
+        make_reuse_case(estimated_saving_eur=-1)

@@ -44,6 +44,10 @@ def test_the_expected_component_comes_first(typed, expected_first):
         ("handtekening", "sepiadocumentsigner"),  # Dutch, through its tags
         ("Smals", "eacademy"),  # provider name
         ("archiv", "archivemanager"),  # as you type: prefix of a word
+        ("guideline", "rest-style-guide"),  # its kind, in English
+        ("richtlijn", "rest-style-guide"),  # in Dutch
+        ("ligne directrice", "rest-style-guide"),  # in French
+        ("NTT", "ucc-voice-im"),  # an organisation that is not the lead one
     ],
 )
 def test_words_in_any_language_find_the_component(typed, expected):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
-from catalogue.models import ComponentKind, PublicationState
+from catalogue.models import ComponentKind, PublicationState, ReuseCase
 from networks.models import Membership
 from tests.factories import (
     make_building_block,
@@ -13,7 +13,7 @@ from tests.factories import (
     make_event,
     make_network,
     make_provider,
-    make_reuse,
+    make_reuse_case,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,13 +62,14 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
         component.tags.create(
             slug=f"tag-{other.pk}", name_nl="t", name_fr="t", name_en="t"
         )
-        make_reuse(component=component)
+        make_reuse_case(components=[component])
         network.components.add(component)
 
     # the component with provider, block, domain, collaboration model and
-    # reuse count; then tags, links, depends on, used by, reuses, networks
-    # (and its successor, when it has one).
-    with django_assert_num_queries(7):
+    # reuse count; then tags, links, depends on, used by, organisations,
+    # reuse cases and their organisations, networks (and its successor, when
+    # it has one).
+    with django_assert_num_queries(9):
         response = client.get(component.get_absolute_url())
 
     assert response.status_code == 200
@@ -83,13 +84,14 @@ def test_provider_and_network_pages_make_a_fixed_number_of_queries(
     network = make_network(coordinator=provider)
     for _ in range(rows):
         component = make_component(provider=provider)
-        make_reuse(organisation=provider)
+        make_reuse_case(organisations=[provider])
         network.components.add(component)
         Membership.objects.create(network=network, organisation=make_provider())
         make_event(network=network)
 
-    # provider; its components; its reuses.
-    with django_assert_num_queries(3):
+    # provider; its parts in components; its reuse cases, their
+    # organisations and components.
+    with django_assert_num_queries(5):
         assert client.get(provider.get_absolute_url()).status_code == 200
     # network with domain and coordinator; components; memberships; upcoming
     # and past events.
@@ -117,7 +119,7 @@ def test_unpublished_components_appear_nowhere(client, state):
     hidden.depends_on.add(public)
     network = make_network()
     network.components.add(public, hidden)
-    make_reuse(component=hidden)
+    make_reuse_case(components=[hidden])
 
     listing = client.get(url("catalogue:component-list"))
     assert shown_slugs(listing) == ["public"]
@@ -130,11 +132,14 @@ def test_unpublished_components_appear_nowhere(client, state):
         network.get_absolute_url(),
         url("catalogue:buildingblock-list"),
         url("catalogue:home"),
+        url("catalogue:reuse-case-list"),
+        ReuseCase.objects.get().get_absolute_url(),
     ]:
         response = client.get(page)
         assert response.status_code == 200
         assert "Verborgen" not in response.content.decode(), page
-    assert client.get(url("catalogue:home")).context["figures"]["reuses"] == 0
+    case = client.get(url("catalogue:reuse-case-list")).context["reusecase_list"][0]
+    assert list(case.components.all()) == []
     searched = client.get(url("catalogue:component-list"), {"q": "Verborgen"})
     assert shown_slugs(searched) == []
 
@@ -251,7 +256,7 @@ def test_the_first_page_has_the_order_of_the_next_ones(client):
 def test_sorting_by_most_reused(client):
     popular = make_component(slug="popular")
     make_component(slug="quiet")
-    make_reuse(component=popular)
+    make_reuse_case(components=[popular])
 
     response = client.get(url("catalogue:component-list"), {"sort": "most_reused"})
 
@@ -262,13 +267,19 @@ def test_the_home_page_counts_from_the_data(client):
     provider = make_provider()
     make_component(provider=provider)
     make_component(provider=provider)
-    make_reuse(organisation=provider)
+    make_reuse_case(organisations=[provider])
     make_network()
 
     figures = client.get(url("catalogue:home")).context["figures"]
 
-    # the reuse's own component and organisation come from the factory
-    assert figures == {"components": 3, "providers": 2, "networks": 1, "reuses": 1}
+    # the case's component (and its provider) come from the factory
+    assert figures == {
+        "components": 3,
+        "providers": 2,
+        "networks": 1,
+        "reuse_cases": 1,
+        "reusing_organisations": 1,
+    }
 
 
 def test_a_deprecated_component_points_to_its_published_successor(client):
