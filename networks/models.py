@@ -200,6 +200,7 @@ class Event(SlugNaturalKeyMixin, TimestampedModel):
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
     source_reference = models.CharField(
         _("source reference"), max_length=300, blank=True
     )

@@ -64,5 +64,6 @@ class EventSerializer(serializers.ModelSerializer):
             "precision",
             "location",
             "online_url",
+            "recording_url",
             "updated_at",
         ]

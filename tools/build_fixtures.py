@@ -463,6 +463,7 @@ def network_objects() -> list[dict]:
             "starts_at": event["starts_at"],
             "precision": event["precision"],
             "location": event.get("location") or "",
+            "recording_url": event.get("recording_url") or "",
             "source_reference": event.get("evidence") or "",
         }
         fields |= translated("title", event["title"])

@@ -202,3 +202,19 @@ def test_an_event_shows_as_much_of_its_date_as_is_known(
 
     assert time["datetime"] == datetime_attribute
     assert time.get_text(strip=True) == shown
+
+
+def test_a_past_webinar_links_to_its_recording(client):
+    network = make_network()
+    make_event(
+        network=network,
+        title_en="ReUse webinar",
+        recording_url="https://video.example/reuse-webinar",
+    )
+    with translation.override("en"):
+        network_page = network.get_absolute_url()
+
+    link = page(client, network_page).select_one("ul.events a[rel=external]")
+
+    assert link["href"] == "https://video.example/reuse-webinar"
+    assert link.get_text(strip=True) == "Recording of ReUse webinar"
