@@ -25,6 +25,7 @@ from catalogue.models import (
     ReuseCase,
     key_figures,
 )
+from catalogue.search import thesaurus_suggestions
 from publishing import services as publishing
 from publishing.models import Action
 from publishing.workflow import allowed
@@ -78,9 +79,9 @@ class ComponentListView(FilterView):
         context["is_searching"] = filterset.is_searching
         context["page_missing"] = self.page_missing
         if filterset.is_searching and not context["paginator"].count:
-            context["suggestions"] = Component.objects.published().closest_names(
-                filterset.chosen()["q"]
-            )
+            typed = filterset.chosen()["q"]
+            context["suggestions"] = Component.objects.published().closest_names(typed)
+            context["related_searches"] = thesaurus_suggestions(typed)
         return context
 
     def render_to_response(self, context: dict, **kwargs) -> HttpResponse:

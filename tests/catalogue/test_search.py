@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import Component, PublicationState
 
@@ -81,28 +82,45 @@ def test_unpublished_components_are_never_found():
     assert "csam" not in ranked("CSAM")
 
 
-def test_closest_names_suggest_something_when_nothing_matches():
-    assert ranked("ehealtbocks") == []
+def test_a_misspelt_word_is_read_as_the_closest_word_the_catalogue_uses():
+    assert ranked("ehealtbocks")[0] == "ehealthbox"
+    assert ranked("signture electronique")[0] == "sepiadocumentsigner"
+    assert ranked("bakup")[0] == "backup-as-a-service"
 
+
+def test_closest_names_suggest_something_when_nothing_matches():
     suggestions = Component.objects.published().closest_names("ehealtbocks")
 
     assert "ehealthbox" in [c.slug for c in suggestions]
 
 
-def test_search_can_use_its_indexes_instead_of_scanning_the_table():
-    # The search conditions alone: with 105 rows the planner would rather
-    # read the small partial index of published rows, a choice it reverses
-    # once the table is large.
-    query = Component.objects.search("ehelthbox").values("pk")
-    sql, params = query.query.sql_with_params()
+def plan_of(sql: str, params) -> str:
     with connection.cursor() as cursor:
         # With few rows PostgreSQL rightly prefers a scan; forbid it to see
         # whether the indexes can answer, as they must at 100,000 components.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    "typed", ["ehelthbox", "login", "signture electronique", "mydia", "my dia"]
+)
+def test_search_can_use_its_indexes_instead_of_scanning_the_table(typed):
+    # The search conditions alone: with 105 rows the planner would rather
+    # read the small partial index of published rows, a choice it reverses
+    # once the table is large.
+    with CaptureQueriesContext(connection) as understanding:
+        query = Component.objects.search(typed).values("pk")
+    sql, params = query.query.sql_with_params()
+    plan = plan_of(sql, params)
 
     assert "catalogue_component_search_idx" in plan
     assert "catalogue_component_names_trgm" in plan
     assert "Seq Scan on catalogue_component" not in plan
+    # Looking the typed words up among the catalogue's words: indexes too.
+    assert understanding.captured_queries
+    for lookup in understanding.captured_queries:
+        word_plan = plan_of(lookup["sql"].replace("%", "%%"), [])
+        assert "Seq Scan on catalogue_searchword" not in word_plan, word_plan

@@ -1,0 +1,330 @@
+"""Catalogue search: what a component's document holds, and how a query is
+understood before PostgreSQL runs it.
+
+A query becomes one tsquery, run in the three languages' configurations
+(stemmed, unaccented) and the simple one (names, acronyms). Each typed word
+becomes a clause of alternatives, and the clauses must all match:
+
+- the word itself, as a prefix ("archiv" finds "archivering");
+- its equivalents in the thesaurus (`catalogue/thesaurus.yaml`), in every
+  language ("login" also looks for "aanmelden" and "connexion");
+- when the catalogue never uses the word, the closest word it does use
+  ("signture" finds "signature") or the two words it is made of ("mydia"
+  finds "My DIA");
+- two typed words that the catalogue writes as one ("e box", "my dia").
+
+The words the catalogue uses are kept in `SearchWord`, one row per word, so
+that these lookups are two indexed queries, whatever the catalogue's size.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+
+# Text search configurations created in migration 0003: one per language,
+# each unaccenting before stemming.
+SEARCH_CONFIGURATIONS = {
+    "nl": "portal_nl",
+    "fr": "portal_fr",
+    "en": "portal_en",
+}
+SIMPLE_SEARCH_CONFIGURATION = "portal_simple"
+LANGUAGE_CODES = tuple(SEARCH_CONFIGURATIONS)
+# Longer queries are cut: nobody types more, and each word costs a term.
+MAX_SEARCH_WORDS = 8
+# How alike a typed word and a catalogue word must be (pg_trgm similarity)
+# for the one to stand in for the other: "bakup" and "backup" are 0.44,
+# "limoza" and "limosa" 0.4. Only words no component uses are corrected.
+TYPO_SIMILARITY = 0.3
+# How many catalogue words may stand in for one misspelt word: "ehealtbocks"
+# is nearest to "ehealth", then to "ehealthbox".
+CORRECTIONS = 2
+THESAURUS = Path(__file__).with_name("thesaurus.yaml")
+
+
+def _normalised(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def hyphenated_parts(text: str) -> dict[str, tuple[str, ...]]:
+    """Typed words written with a hyphen or an apostrophe, joined as
+    search_words() gives them, with their parts: {"email": ("e", "mail")}."""
+    return {
+        "".join(parts): tuple(parts)
+        for token in re.findall(r"\w+(?:[-'’.]\w+)+", _normalised(text))
+        for parts in [re.split(r"[-'’.]", token)]
+    }
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a query, lower-cased, without accents or tsquery syntax.
+
+    "e-Box" gives ["ebox"]: hyphens inside names are dropped rather than
+    split, so "ebox" and "e-box" find the same thing.
+    """
+    joined = re.sub(r"(?<=\w)[-'’.](?=\w)", "", _normalised(text))
+    return re.findall(r"\w+", joined)[:MAX_SEARCH_WORDS]
+
+
+def interleave(fields: list) -> list:
+    """Fields (names or expressions) separated by spaces, for Concat()."""
+    parts: list = []
+    for field in fields:
+        parts += [
+            Coalesce(field, Value(""), output_field=models.TextField()),
+            Value(" "),
+        ]
+    return parts[:-1]
+
+
+def search_document() -> SearchVector:
+    """What a component search looks at, and how much each part weighs."""
+    document = SearchVector("acronym", config=SIMPLE_SEARCH_CONFIGURATION, weight="A")
+    for language, config in SEARCH_CONFIGURATIONS.items():
+        document += SearchVector(f"name_{language}", config=config, weight="A")
+        document += SearchVector(
+            f"name_{language}", config=SIMPLE_SEARCH_CONFIGURATION, weight="A"
+        )
+        document += SearchVector(f"summary_{language}", config=config, weight="B")
+        document += SearchVector(f"description_{language}", config=config, weight="C")
+    document += SearchVector(
+        "related_terms", config=SIMPLE_SEARCH_CONFIGURATION, weight="B"
+    )
+    return document
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thesaurus entry: its terms in all languages, each as its words."""
+
+    name: str
+    terms: tuple[tuple[str, ...], ...]
+
+
+@cache
+def thesaurus() -> tuple[Concept, ...]:
+    entries = yaml.safe_load(THESAURUS.read_text(encoding="utf-8")) or []
+    concepts = []
+    for entry in entries:
+        terms = {
+            tuple(search_words(term))
+            for language in LANGUAGE_CODES
+            for term in entry.get(language) or []
+        }
+        concepts.append(
+            Concept(name=entry["concept"], terms=tuple(sorted(t for t in terms if t)))
+        )
+    return tuple(concepts)
+
+
+@cache
+def _concepts_by_term() -> dict[tuple[str, ...], tuple[Concept, ...]]:
+    found: dict[tuple[str, ...], list[Concept]] = {}
+    for concept in thesaurus():
+        for term in concept.terms:
+            found.setdefault(term, []).append(concept)
+    return {term: tuple(concepts) for term, concepts in found.items()}
+
+
+def thesaurus_words() -> set[str]:
+    return {word for concept in thesaurus() for term in concept.terms for word in term}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the catalogue knows about the typed words, from `SearchWord`."""
+
+    known: frozenset[str]  # typed words some catalogue word starts with
+    closest: dict[str, list[str]]  # unknown typed word -> most similar words
+    exact: frozenset[str]  # catalogue words among the candidate compounds
+
+    @classmethod
+    def look_up(cls, words: list[str]) -> Vocabulary:
+        from catalogue.models import SearchWord  # noqa: PLC0415 (models import this)
+
+        table = connection.ops.quote_name(SearchWord._meta.db_table)
+        # One SELECT per word, each with its word as a constant, so that the
+        # planner can take the prefix and trigram indexes.
+        per_word = f"""
+            SELECT %s,
+                   EXISTS (SELECT 1 FROM {table} WHERE word LIKE %s),
+                   ARRAY(SELECT word FROM {table}
+                         WHERE word %% %s AND similarity(word, %s) >= %s
+                         ORDER BY similarity(word, %s) DESC, word
+                         LIMIT %s)
+        """  # noqa: S608 (the table name is ours, the words are parameters)
+        params: list = []
+        for word in words:
+            prefix = word.replace("\\", "\\\\").replace("_", "\\_") + "%"
+            params += [word, prefix, word, word, TYPO_SIMILARITY, word, CORRECTIONS]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join([per_word] * len(words)), params)
+            rows = cursor.fetchall()
+            cursor.execute(
+                f"SELECT word FROM {table} WHERE word = ANY(%s)",  # noqa: S608
+                [sorted(_compound_candidates(words))],
+            )
+            exact = frozenset(row[0] for row in cursor.fetchall())
+        return cls(
+            known=frozenset(word for word, is_known, _closest in rows if is_known),
+            closest={word: close for word, is_known, close in rows if close},
+            exact=exact,
+        )
+
+
+def _compound_candidates(words: list[str]) -> set[str]:
+    """Parts a word could be made of ("my" + "dia"), and pairs of typed words
+    the catalogue might write as one ("e" + "box")."""
+    candidates = {a + b for a, b in zip(words, words[1:], strict=False)}
+    for word in words:
+        for cut in range(2, len(word) - 1):
+            candidates |= {word[:cut], word[cut:]}
+    return candidates
+
+
+def _term(words: tuple[str, ...], *, prefix: bool = False) -> str:
+    suffix = ":*" if prefix else ""
+    if len(words) == 1:
+        return words[0] + suffix
+    return "(" + " <-> ".join(words) + ")"
+
+
+def _synonyms(term: tuple[str, ...]) -> list[str]:
+    return [
+        _term(other)
+        for concept in _concepts_by_term().get(term, ())
+        for other in concept.terms
+        if other != term
+    ]
+
+
+def _word_clause(
+    word: str, vocabulary: Vocabulary, parts: tuple[str, ...] | None = None
+) -> list[str]:
+    alternatives = [_term((word,), prefix=True), *_synonyms((word,))]
+    if parts:
+        # "e-mail" as typed: the documents hold its parts too.
+        alternatives.append(_term(parts))
+    if word in vocabulary.known:
+        return alternatives
+    for close in vocabulary.closest.get(word, []):
+        alternatives += [_term((close,)), *_synonyms((close,))]
+    for cut in range(2, len(word) - 1):
+        head, tail = word[:cut], word[cut:]
+        if head in vocabulary.exact and tail in vocabulary.exact:
+            alternatives.append(_term((head, tail)))
+    return alternatives
+
+
+def _longest_thesaurus_term(words: list[str], start: int) -> tuple[str, ...] | None:
+    for end in range(len(words), start + 1, -1):
+        if tuple(words[start:end]) in _concepts_by_term():
+            return tuple(words[start:end])
+    return None
+
+
+def _either(alternatives: list[str]) -> str:
+    unique = list(dict.fromkeys(alternatives))
+    return unique[0] if len(unique) == 1 else "(" + " | ".join(unique) + ")"
+
+
+@dataclass(frozen=True)
+class UnderstoodQuery:
+    words: list[str]
+    clauses: list[str]  # one per typed word or phrase, in tsquery syntax
+    match_all: bool  # False when no component has every word: any will do
+
+    @property
+    def tsquery(self) -> str:
+        """Raw tsquery syntax, for SearchQuery(search_type="raw")."""
+        return (" & " if self.match_all else " | ").join(self.clauses)
+
+
+def understand(text: str) -> UnderstoodQuery | None:
+    """The query as PostgreSQL will run it, or None when nothing is left."""
+    words = search_words(text)
+    if not words:
+        return None
+    vocabulary = Vocabulary.look_up(words)
+    hyphenated = hyphenated_parts(text)
+    clauses: list[str] = []
+    position = 0
+    while position < len(words):
+        phrase = _longest_thesaurus_term(words, position)
+        if phrase is not None:
+            # "signature electronique": one clause for the whole phrase.
+            clauses.append(_either([_term(phrase, prefix=True), *_synonyms(phrase)]))
+            position += len(phrase)
+            continue
+        word = words[position]
+        clause = _either(_word_clause(word, vocabulary, hyphenated.get(word)))
+        following = words[position + 1] if position + 1 < len(words) else None
+        if following and word + following in vocabulary.exact:
+            # "e box": the catalogue writes it as one word.
+            second = _either(
+                _word_clause(following, vocabulary, hyphenated.get(following))
+            )
+            joined = _term((word + following,), prefix=True)
+            clauses.append(_either([f"({clause} & {second})", joined]))
+            position += 2
+            continue
+        clauses.append(clause)
+        position += 1
+    match_all = len(clauses) == 1 or _anything_matches(" & ".join(clauses))
+    return UnderstoodQuery(words=words, clauses=clauses, match_all=match_all)
+
+
+def _anything_matches(tsquery: str) -> bool:
+    """Whether some published component holds every part of the query: if
+    none does, a long query in someone's own words is answered by the
+    components that hold most of it, best first."""
+    from catalogue.models import Component, PublicationState  # noqa: PLC0415
+
+    configurations = [*SEARCH_CONFIGURATIONS.values(), SIMPLE_SEARCH_CONFIGURATION]
+    matches = " || ".join(["to_tsquery(%s::regconfig, %s)"] * len(configurations))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT EXISTS (
+                SELECT 1 FROM {Component._meta.db_table}
+                WHERE publication_state = %s AND search_vector @@ ({matches})
+            )
+            """,  # noqa: S608 (the table name is ours, the rest are parameters)
+            [
+                PublicationState.PUBLISHED,
+                *(value for c in configurations for value in (c, tsquery)),
+            ],
+        )
+        return cursor.fetchone()[0]
+
+
+def thesaurus_suggestions(text: str, *, limit: int = 6) -> list[str]:
+    """Thesaurus terms close to what was typed, for a search that found
+    nothing: other words for the same thing, in the three languages."""
+    from difflib import get_close_matches  # noqa: PLC0415 (rarely needed)
+
+    words = search_words(text)
+    terms = {" ".join(term): term for concept in thesaurus() for term in concept.terms}
+    matched = {
+        match
+        for word in words
+        for match in get_close_matches(word, list(terms), n=2, cutoff=0.75)
+    }
+    suggestions = [
+        " ".join(other)
+        for concept in thesaurus()
+        if any(" ".join(term) in matched for term in concept.terms)
+        for other in concept.terms
+    ]
+    return [s for s in dict.fromkeys(suggestions) if s not in words][:limit]
