@@ -330,6 +330,17 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
         return reverse("catalogue:provider-detail", args=[self.slug])
 
 
+# Columns a result card never shows: the search document (several KB per
+# row), the text it is built from, and the long descriptions.
+CARD_NEEDS_NOT = (
+    "search_vector",
+    "names_text",
+    "related_terms",
+    *(f"description_{language}" for language in LANGUAGE_CODES),
+    "description",
+)
+
+
 class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
     def free_slug(self, name: str) -> str:
         """A new component's address, made from its name: never chosen by the
@@ -372,11 +383,14 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         return self.annotate(reuse_count=Coalesce(Subquery(cases), Value(0)))
 
     def for_listing(self) -> ComponentQuerySet:
-        """Everything a result card shows, in a fixed number of queries."""
+        """Everything a result card shows, in a fixed number of queries, and
+        nothing it does not: the stored search data and the long texts stay
+        in the database."""
         return (
             self.published()
             .with_reuse_count()
             .select_related("provider", "building_block", "domain")
+            .defer(*CARD_NEEDS_NOT)
         )
 
     def for_detail(self) -> ComponentQuerySet:
