@@ -29,8 +29,10 @@ from catalogue.search import thesaurus_suggestions
 from publishing import services as publishing
 from publishing.models import Action
 from publishing.workflow import allowed
+from reuse_portal.page_cache import cached_for_visitors
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
@@ -47,6 +49,7 @@ class HomeView(TemplateView):
         )
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class ComponentListView(FilterView):
     filterset_class = ComponentFilter
     queryset = Component.objects.for_listing()
@@ -90,6 +93,7 @@ class ComponentListView(FilterView):
         return super().render_to_response(context, **kwargs)
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class ComponentDetailView(DetailView):
     queryset = Component.objects.for_detail()
 

@@ -255,6 +255,27 @@ elif os.environ.get("EMAIL_FILE_PATH"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReUse <noreply@localhost>")
+# One cache shared by every worker and server: Redis when REDIS_URL is set,
+# else a table of the database. It holds the throttles' counters and the
+# pages kept for anonymous visitors (reuse_portal/page_cache.py).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
+# How long an anonymous visitor's page is kept at most; any change to the
+# content makes it stale at once. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
 # The portal's public contact point, shown on the About pages (the address
 # the ReUse programme publishes).
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "info@ict-reuse.be")

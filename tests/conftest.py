@@ -60,6 +60,12 @@ def pytest_configure(config: pytest.Config) -> None:
     # Serve static files from the source folders, found on request.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # In-process tests count queries and see their own data at once: no
+    # cache table, no page cache (tests/test_page_cache.py turns it on).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,74 @@
+"""Pages kept for anonymous visitors: served without the database, dropped
+as soon as the content changes, never for someone signed in."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from catalogue.models import Component
+from publishing import services
+from publishing.models import Action, PublicationState
+from tests.factories import make_component, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache():
+    cache.clear()
+    with override_settings(PAGE_CACHE_SECONDS=60):
+        yield
+    cache.clear()
+
+
+def test_a_visitor_gets_the_second_view_of_a_page_without_the_database(
+    client, django_assert_num_queries
+):
+    component = make_component(name_nl="Formulieren")
+    client.get(component.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        response = client.get(component.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Formulieren" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/nl/", "/nl/catalogue/", "/nl/catalogue/?sort=newest"]
+)
+def test_every_cached_page_changes_when_the_content_does(client, path):
+    make_component(name_nl="Eerste")
+    assert "Tweede" not in client.get(path).content.decode()
+
+    make_component(name_nl="Tweede")
+
+    assert "Tweede" in client.get(path).content.decode()
+
+
+def test_an_archived_component_leaves_the_cached_pages_at_once(client):
+    component = make_component(name_nl="Verdwijnt")
+    moderator = make_user(is_staff=True, is_superuser=True)
+    assert "Verdwijnt" in client.get("/nl/catalogue/").content.decode()
+
+    services.move(entry=component, action=Action.ARCHIVE, actor=moderator)
+
+    assert Component.objects.get().publication_state == PublicationState.ARCHIVED
+    assert "Verdwijnt" not in client.get("/nl/catalogue/").content.decode()
+    assert client.get(component.get_absolute_url()).status_code == 404
+
+
+def test_signed_in_people_never_get_a_visitors_page(client):
+    component = make_component()
+    anonymous = client.get(component.get_absolute_url()).content.decode()
+    user = make_user()
+    client.force_login(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        signed_in = client.get(component.get_absolute_url()).content.decode()
+
+    assert queries.captured_queries
+    assert signed_in != anonymous
+    assert 'href="/nl/submissions/"' in signed_in
