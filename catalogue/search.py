@@ -42,6 +42,11 @@ SIMPLE_SEARCH_CONFIGURATION = "portal_simple"
 LANGUAGE_CODES = tuple(SEARCH_CONFIGURATIONS)
 # Longer queries are cut: nobody types more, and each word costs a term.
 MAX_SEARCH_WORDS = 8
+# No word of any language is longer; a longer one is noise, and trigram
+# matching costs grow with it.
+MAX_WORD_LENGTH = 40
+# What the search box accepts at all (the form and the API say so).
+MAX_QUERY_LENGTH = 200
 # How alike a typed word and a catalogue word must be (pg_trgm similarity)
 # for the one to stand in for the other: "bakup" and "backup" are 0.44,
 # "limoza" and "limosa" 0.4. Only words no component uses are corrected.
@@ -53,7 +58,8 @@ THESAURUS = Path(__file__).with_name("thesaurus.yaml")
 
 
 def _normalised(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    # Whatever reaches here, only the first MAX_QUERY_LENGTH characters count.
+    decomposed = unicodedata.normalize("NFKD", text[:MAX_QUERY_LENGTH].lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
@@ -74,7 +80,8 @@ def search_words(text: str) -> list[str]:
     split, so "ebox" and "e-box" find the same thing.
     """
     joined = re.sub(r"(?<=\w)[-'’.](?=\w)", "", _normalised(text))
-    return re.findall(r"\w+", joined)[:MAX_SEARCH_WORDS]
+    words = re.findall(r"\w+", joined)[:MAX_SEARCH_WORDS]
+    return [word[:MAX_WORD_LENGTH] for word in words]
 
 
 def interleave(fields: list) -> list:
