@@ -2,14 +2,14 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalogue.filters import ComponentFilter
+from catalogue.filters import ComponentApiFilter, ComponentFilter
 from catalogue.models import (
     BuildingBlock,
     CollaborationModel,
@@ -34,6 +34,32 @@ from catalogue.serializers import (
 )
 from publishing import services as publishing
 from reuse_portal.rest import PortalApiMixin
+from reuse_portal.schema import deprecated_ordering_parameter
+
+INCLUDE_PARAMETER = OpenApiParameter(
+    "include",
+    str,
+    enum=["translations"],
+    description=(
+        "`translations`: also every name and text in all three languages, under "
+        "`translations`; without it, `translations` is null."
+    ),
+)
+SORT_PARAMETER = OpenApiParameter(
+    "sort",
+    str,
+    enum=[value for value, _label in ComponentFilter.SORT_CHOICES],
+    description=(
+        "The order of the results, as on the catalogue page: `relevance` (the "
+        "default when searching with `q`; without `q`, by name), `name`, "
+        "`newest` (last published first) or `most_reused`. Results that tie "
+        "always come in the same order, so pages never overlap or skip one."
+    ),
+)
+LIST_PARAMETERS = [
+    SORT_PARAMETER,
+    deprecated_ordering_parameter(ComponentApiFilter.ORDERING_ALIASES),
+]
 
 
 class IsSupplier(permissions.BasePermission):
@@ -49,6 +75,8 @@ class IsSupplier(permissions.BasePermission):
 
 
 @extend_schema_view(
+    list=extend_schema(parameters=[*LIST_PARAMETERS, INCLUDE_PARAMETER]),
+    retrieve=extend_schema(parameters=[INCLUDE_PARAMETER]),
     create=extend_schema(
         request=ComponentSubmissionSerializer,
         responses={201: ComponentSubmissionSerializer},
@@ -61,7 +89,8 @@ class IsSupplier(permissions.BasePermission):
 class ComponentViewSet(
     PortalApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
-    """Published components: search (`q`), facets and ordering as on the pages.
+    """Published components: search (`q`), facets and sorting (`sort`) as on
+    the pages.
 
     With a token, suppliers submit new components and change their
     organisation's: nothing they send is public before a moderator accepts
@@ -70,9 +99,8 @@ class ComponentViewSet(
 
     queryset = Component.objects.for_detail()
     serializer_class = ComponentSerializer
-    filterset_class = ComponentFilter
+    filterset_class = ComponentApiFilter
     lookup_field = "slug"
-    ordering_fields = ["name", "updated_at", "reuse_count"]
     http_method_names = ["get", "head", "options", "post", "patch"]
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsSupplier]
 
@@ -123,7 +151,7 @@ class ComponentViewSet(
             return Response(RevisionSerializer(outcome.revision).data, status=202)
         return Response(self.get_serializer(outcome.entry).data)
 
-    @extend_schema(responses=FacetSerializer(many=True))
+    @extend_schema(responses=FacetSerializer(many=True), parameters=LIST_PARAMETERS)
     @action(detail=False, pagination_class=None)
     def facets(self, request):
         """Each facet's values and their counts under the given search and filters."""
@@ -169,7 +197,9 @@ class ProviderViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
 class BuildingBlockViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     """The building blocks that classify components."""
 
-    queryset = BuildingBlock.objects.with_published_component_count()
+    queryset = BuildingBlock.objects.with_published_component_count().order_by(
+        "family", "position", "slug"
+    )
     serializer_class = BuildingBlockSerializer
     lookup_field = "slug"
     filter_backends = []
@@ -178,7 +208,9 @@ class BuildingBlockViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
 class CollaborationModelViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     """How institutions share a component: organic, sponsored or co-financed."""
 
-    queryset = CollaborationModel.objects.with_published_component_count()
+    queryset = CollaborationModel.objects.with_published_component_count().order_by(
+        "position", "slug"
+    )
     serializer_class = CollaborationModelSerializer
     lookup_field = "slug"
     filter_backends = []
@@ -188,7 +220,7 @@ class ReuseCaseViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     """Published reuse cases: projects that reused catalogue components,
     with the components and the reusing organisations."""
 
-    queryset = ReuseCase.objects.for_listing()
+    queryset = ReuseCase.objects.for_listing().order_by("-year", "slug")
     serializer_class = ReuseCaseSerializer
     lookup_field = "slug"
     filter_backends = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -37,13 +38,18 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 def slug_facet(label, relation: str, queryset, **options) -> django_filters.Filter:
     """A facet over a related model, chosen by slug in the URL and the query."""
-    return SlugMultipleChoiceFilter(
+    facet = SlugMultipleChoiceFilter(
         label=label,
         field_name=f"{relation}__slug",
         to_field_name="slug",
         queryset=queryset,
         **options,
     )
+    # The API schema's description of the parameter (the schema is in English).
+    description = format_lazy(
+        "{}: a slug; repeat the parameter to match any of several.", label
+    )
+    return extend_schema_field({"type": "string", "description": description})(facet)
 
 
 class ComponentFilter(django_filters.FilterSet):
@@ -105,7 +111,7 @@ class ComponentFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*self.ordering())
+        return queryset.order_by(*self.sort_keys())
 
     def chosen(self) -> dict:
         """The values that passed validation; an invalid one is left out, so the
@@ -119,16 +125,32 @@ class ComponentFilter(django_filters.FilterSet):
     def is_searching(self) -> bool:
         return bool((self.chosen().get("q") or "").strip())
 
-    def ordering(self) -> list:
-        sort = self.chosen().get("sort") or ""
-        name = Lower(f"name_{get_language() or 'nl'}")
-        if sort == "name" or (sort in ("", "relevance") and not self.is_searching):
-            return [name, "pk"]
+    def sort_order(self) -> tuple[str, bool]:
+        """The chosen sort, and whether its first key runs the other way."""
+        return self.chosen().get("sort") or "", False
+
+    def sort_keys(self) -> list:
+        """The results' order: the sort's keys, then `pk`, so that two results
+        never tie and each shows on exactly one page."""
+        sort, reverse = self.sort_order()
+        lower_name = Lower(f"name_{get_language() or 'nl'}")
+        name = lower_name.asc()
         if sort == "newest":
-            return [F("published_at").desc(nulls_last=True), "pk"]
-        if sort == "most_reused":
-            return ["-reuse_count", name, "pk"]
-        return ["-relevance", name, "pk"]
+            # Undated entries last, whichever way the dates run.
+            published = F("published_at")
+            keys = [
+                published.asc(nulls_last=True)
+                if reverse
+                else published.desc(nulls_last=True)
+            ]
+        elif sort == "most_reused":
+            reuse_count = F("reuse_count")
+            keys = [reuse_count.asc() if reverse else reuse_count.desc(), name]
+        elif sort in ("", "relevance") and self.is_searching:
+            keys = [F("relevance").desc(), name]
+        else:  # by name, and by relevance when there is nothing to rank
+            keys = [lower_name.desc() if reverse else name]
+        return [*keys, "pk"]
 
     def facets(self) -> list[Facet]:
         """Every facet with its values and how many results each would give.
@@ -182,6 +204,31 @@ class ComponentFilter(django_filters.FilterSet):
             errors=[str(error) for error in errors],
             valid_values=choices if errors else [],
         )
+
+
+class ComponentApiFilter(ComponentFilter):
+    """The API's: the pages' filters, plus `ordering`, the API's old name for
+    `sort`, kept for one release."""
+
+    # Each old value: the sort it stands for, and whether it runs the other way.
+    ORDERING_ALIASES = {
+        "name": ("name", False),
+        "-name": ("name", True),
+        "-updated_at": ("newest", False),
+        "updated_at": ("newest", True),
+        "-reuse_count": ("most_reused", False),
+        "reuse_count": ("most_reused", True),
+    }
+
+    ordering = django_filters.ChoiceFilter(
+        choices=[(value, value) for value in ORDERING_ALIASES], method="filter_sort"
+    )
+
+    def sort_order(self) -> tuple[str, bool]:
+        chosen = self.chosen()
+        if chosen.get("ordering") and not chosen.get("sort"):
+            return self.ORDERING_ALIASES[chosen["ordering"]]
+        return super().sort_order()
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 """The public API, version 1. A change that breaks clients goes to /api/v2/."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from catalogue import api as catalogue_api
 from networks import api as networks_api
-from reuse_portal.docs import api_docs
+from reuse_portal.docs import SchemaView, api_docs
 from reuse_portal.rest import api_not_found
 
 app_name = "api"
@@ -30,7 +29,7 @@ router.register("submissions", catalogue_api.SubmissionViewSet, basename="submis
 
 urlpatterns = [
     path("stats/", catalogue_api.StatsView.as_view(), name="stats"),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # Under the site-wide CSP: Swagger UI sets its styles through the CSSOM,
     # which style-src does not govern, and its script comes from a file.
     path("docs/", api_docs, name="docs"),

@@ -9,7 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_safe
-from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
+
+from reuse_portal.schema import PortalSchemaGenerator
 
 # The operations of a path item; its other keys (parameters, servers...) are not.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -20,6 +23,8 @@ class Endpoint:
     method: str
     path: str
     summary: str
+    # Anyone may call it: its security requirements include the empty one.
+    anonymous: bool
 
 
 @dataclass(frozen=True)
@@ -36,16 +41,22 @@ def documentation() -> Documentation:
     schema's order.
 
     Cached for the life of the process: the schema only changes with the code.
-    In English, as the page is, whatever the language of the first request.
+    In English, as the page and the schema are.
     """
-    with translation.override("en"):
-        schema = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
+    schema = PortalSchemaGenerator(api_version="v1").get_schema(
+        request=None, public=True
+    )
     return Documentation(
         title=schema["info"]["title"],
         version=schema["info"]["version"],
         description=schema["info"].get("description", ""),
         endpoints=tuple(
-            Endpoint(method=method.upper(), path=path, summary=summary(operation))
+            Endpoint(
+                method=method.upper(),
+                path=path,
+                summary=summary(operation),
+                anonymous={} in operation.get("security", [{}]),
+            )
             for path, item in schema["paths"].items()
             for method, operation in item.items()
             if method in HTTP_METHODS
@@ -78,3 +89,16 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     # Otherwise LocaleMiddleware would name the visitor's language.
     response["Content-Language"] = "en"
     return response
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the request's language."""
+
+    generator_class = PortalSchemaGenerator
+    api_version = "v1"
+
+    def finalize_response(self, request, response, *args, **kwargs) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Otherwise LocaleMiddleware would name the visitor's language.
+        response["Content-Language"] = "en"
+        return response

@@ -8,21 +8,45 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models.functions import Lower
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, serializers
-from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# The API's language when the client asks for none: not the site's Dutch, but
+# the language of the schema and its documentation.
+DEFAULT_LANGUAGE = "en"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def accepted_language(request: HttpRequest) -> str:
+    """The first language of the request's Accept-Language that the portal
+    has, else DEFAULT_LANGUAGE. Unlike the pages, the API reads no language
+    cookie and never falls back to the site's LANGUAGE_CODE."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return DEFAULT_LANGUAGE
+
+
+def api_language(request: HttpRequest) -> str:
+    """?lang= when it names a language of the portal, else Accept-Language,
+    else DEFAULT_LANGUAGE."""
+    language = request.GET.get("lang")
+    return language if language in LANGUAGE_CODES else accepted_language(request)
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -90,6 +114,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
 @csrf_exempt
 def api_not_found(request: HttpRequest, unknown: str = "") -> JsonResponse:
     """404 for any path under /api/ that names no resource, in the API's shape."""
+    translation.activate(api_language(request))
     return JsonResponse(
         problem(404, _("There is no resource at this address.")),
         status=404,
@@ -186,55 +211,6 @@ class PagePagination(pagination.PageNumberPagination):
         return parameters
 
 
-class NamedOrderingFilter(OrderingFilter):
-    """?ordering=name|-name|updated_at|-updated_at|... with names in the
-    request's language; an unknown value is a 400, not silently ignored."""
-
-    def get_valid_fields(self, queryset, view, context=None) -> list[tuple[str, str]]:
-        return [(name, name) for name in view.ordering_fields]
-
-    def get_ordering(self, request, queryset, view) -> list:
-        raw = request.query_params.get(self.ordering_param)
-        if not raw:
-            return self.get_default_ordering(view)
-        allowed = self.allowed_values(view)
-        terms = [term.strip() for term in raw.split(",")]
-        wrong = [term for term in terms if term not in allowed]
-        if wrong:
-            raise exceptions.ValidationError(
-                {
-                    self.ordering_param: [
-                        _("Unknown ordering %(wrong)s; use one of %(allowed)s.")
-                        % {"wrong": ", ".join(wrong), "allowed": ", ".join(allowed)}
-                    ]
-                }
-            )
-        return [self.expression(term) for term in terms] + ["pk"]
-
-    @staticmethod
-    def allowed_values(view) -> list[str]:
-        return [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
-
-    @staticmethod
-    def expression(term: str):
-        name = term.lstrip("-")
-        if name == "name":
-            field = Lower(f"name_{translation.get_language()}")
-            return field.desc() if term.startswith("-") else field.asc()
-        return term
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        return [
-            {
-                "name": self.ordering_param,
-                "required": False,
-                "in": "query",
-                "description": "Sort order; `-` for descending.",
-                "schema": {"type": "string", "enum": self.allowed_values(view)},
-            }
-        ]
-
-
 class AnonymousRateThrottle(AnonRateThrottle):
     """Anonymous clients' rate, read at each request from API_ANONYMOUS_RATE."""
 
@@ -243,27 +219,35 @@ class AnonymousRateThrottle(AnonRateThrottle):
 
 
 class PortalApiMixin:
-    """Language from ?lang= (else Accept-Language), and Last-Modified from the
-    rows shown; ConditionalGetMiddleware adds the ETag and answers 304s."""
+    """Language from ?lang=, else Accept-Language, else English; and
+    Last-Modified from the rows shown. ConditionalGetMiddleware adds the ETag
+    and answers 304s."""
 
     last_modified = None
     # Slugs only: anything else in the path is an unknown address (404).
     lookup_value_regex = r"[-\w]+"
 
     def initial(self, request, *args, **kwargs) -> None:
-        # A method the resource does not have is a 405 for everyone, before
-        # authentication would turn it into a 401.
-        if getattr(self, request.method.lower(), None) is None:
-            raise exceptions.MethodNotAllowed(request.method)
+        # First of all, so that every answer, errors included, is in the
+        # language asked for; LocaleMiddleware chose the site's.
+        self.use_language(request, accepted_language(request))
         language = request.query_params.get("lang")
         if language is not None:
             if language not in LANGUAGE_CODES:
                 raise exceptions.ValidationError(
                     {"lang": [_("Use one of %s.") % ", ".join(LANGUAGE_CODES)]}
                 )
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+            self.use_language(request, language)
+        # A method the resource does not have is a 405 for everyone, before
+        # authentication would turn it into a 401.
+        if getattr(self, request.method.lower(), None) is None:
+            raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
+
+    @staticmethod
+    def use_language(request, language: str) -> None:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -312,7 +312,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "reuse_portal.rest.NamedOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["reuse_portal.rest.AnonymousRateThrottle"],
     "EXCEPTION_HANDLER": "reuse_portal.rest.problem_exception_handler",
@@ -331,9 +330,11 @@ API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "1000/hour")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ReUse portal API",
+    # The schema is written in English, whatever language is active.
+    "DEFAULT_GENERATOR_CLASS": "reuse_portal.schema.PortalSchemaGenerator",
     "DESCRIPTION": (
         "The catalogue of reusable public-sector software: components, providers, "
-        "networks, events, building blocks, collaboration models and reuses. "
+        "networks, events, building blocks, collaboration models and reuse cases. "
         "Anyone may read; suppliers write with a token."
     ),
     "VERSION": "1.0.0",

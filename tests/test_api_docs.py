@@ -1,6 +1,7 @@
 """The API documentation page, as the server renders it."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from reuse_portal.docs import documentation
 
@@ -54,3 +55,45 @@ def test_the_page_allows_no_inline_script(client):
     assert scripts is not None
     assert "'unsafe-inline'" not in scripts
     assert "'unsafe-eval'" not in scripts
+
+
+@pytest.mark.django_db
+def test_the_page_says_who_may_call_each_endpoint(client):
+    page = BeautifulSoup(client.get(DOCS).content, "html.parser")
+    access = {}
+    for row in page.select("#api-endpoints tbody tr"):
+        method, path, _summary, who = (cell.get_text() for cell in row("td"))
+        access[method, path] = who
+
+    assert access["GET", "/api/v1/components/"] == "Anyone"
+    assert access["GET", "/api/v1/components/{slug}/"] == "Anyone"
+    assert access["GET", "/api/v1/stats/"] == "Anyone"
+    assert access["POST", "/api/v1/components/"] == "Token"
+    assert access["GET", "/api/v1/submissions/"] == "Token"
+    # Only the writes and a supplier's own submissions need one.
+    assert sorted(key for key, who in access.items() if who == "Token") == [
+        ("GET", "/api/v1/submissions/"),
+        ("PATCH", "/api/v1/components/{slug}/"),
+        ("POST", "/api/v1/components/"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_page_explains_languages_translations_sorting_and_caching(client):
+    page = BeautifulSoup(client.get(DOCS).content, "html.parser")
+    shared = page.find(id="api-conventions-title").find_parent("section").get_text()
+
+    for words in (
+        "Accept-Language",
+        "else in English",
+        "?include=translations",
+        "?sort=",
+        "?ordering=",
+        "exactly once",
+        "ETag",
+        "If-None-Match",
+        "304 Not Modified",
+        "application/problem+json",
+        "Authorization: Token",
+    ):
+        assert words in shared, words

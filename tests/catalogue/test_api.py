@@ -147,6 +147,9 @@ def test_texts_follow_lang_then_accept_language_and_translations_on_request(api)
         slug="forms", name_nl="Formulieren", name_fr="Formulaires", name_en="Forms"
     )
 
+    unasked = api.get("/api/v1/components/forms/")
+    assert (unasked.json()["name"], unasked["Content-Language"]) == ("Forms", "en")
+
     assert api.get("/api/v1/components/forms/?lang=fr").json()["name"] == "Formulaires"
     english = api.get("/api/v1/components/forms/", HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["name"] == "Forms"
@@ -186,7 +189,7 @@ def test_a_component_detail_makes_a_fixed_number_of_queries(
         assert api.get("/api/v1/components/c/").status_code == 200
 
 
-def test_the_search_facets_and_ordering_are_those_of_the_pages(api):
+def test_the_search_facets_and_sorting_are_those_of_the_pages(api):
     make_component(slug="ehealthbox", name_en="eHealthBox", kind=ComponentKind.SERVICE)
     make_component(slug="an-api", kind=ComponentKind.API)
 
@@ -199,7 +202,7 @@ def test_the_search_facets_and_ordering_are_those_of_the_pages(api):
         "api": 1,
         "service": 1,
     }
-    newest_first = api.get("/api/v1/components/?ordering=-updated_at").json()["results"]
+    newest_first = api.get("/api/v1/components/?sort=newest").json()["results"]
     assert [c["slug"] for c in newest_first] == ["an-api", "ehealthbox"]
 
 
@@ -227,6 +230,91 @@ def test_bad_parameters_get_a_400_naming_the_field(api, query, field):
     assert body["status"] == 400
     assert body["title"] == "Bad Request"
     assert list(body["errors"]) == [field]
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "language", "detail", "message"),
+    [
+        (
+            "",
+            {},
+            "en",
+            "The request has invalid parameters or fields.",
+            "Select a valid choice.",
+        ),
+        (
+            "",
+            {"HTTP_ACCEPT_LANGUAGE": "fr-BE,fr;q=0.9"},
+            "fr",
+            "La requête contient des paramètres ou des champs non valides.",
+            "Sélectionnez un choix valide.",
+        ),
+        (
+            "&lang=nl",
+            {"HTTP_ACCEPT_LANGUAGE": "fr"},
+            "nl",
+            "Het verzoek bevat ongeldige parameters of velden.",
+            "Selecteer een geldige keuze.",
+        ),
+        # A language the portal does not have counts as none asked for.
+        (
+            "",
+            {"HTTP_ACCEPT_LANGUAGE": "de"},
+            "en",
+            "The request has invalid parameters or fields.",
+            "Select a valid choice.",
+        ),
+        (
+            "",
+            {"HTTP_ACCEPT_LANGUAGE": "de, nl;q=0.5"},
+            "nl",
+            "Het verzoek bevat ongeldige parameters of velden.",
+            "Selecteer een geldige keuze.",
+        ),
+    ],
+)
+def test_errors_are_in_english_unless_a_language_is_asked_for(
+    api, query, headers, language, detail, message
+):
+    response = api.get(f"/api/v1/components/?kind=bogus{query}", **headers)
+
+    assert response.status_code == 400
+    assert response["Content-Language"] == language
+    body = response.json()
+    assert body["detail"] == detail
+    assert body["errors"]["kind"][0].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "detail"),
+    [
+        ("get", "/api/v1/no-such-resource/", 404, "There is no resource"),
+        ("get", "/api/v1/components/?lang=de", 400, "The request has invalid"),
+        ("delete", "/api/v1/components/", 405, 'Method "DELETE" not allowed.'),
+        ("post", "/api/v1/components/", 401, "Authentication credentials were"),
+        ("get", "/api/v1/submissions/", 401, "Authentication credentials were"),
+    ],
+)
+def test_every_error_is_in_english_when_no_language_is_asked_for(
+    api, settings, method, path, status, detail
+):
+    # The site's own language, and a visitor's choice of it, are not asked for.
+    assert settings.LANGUAGE_CODE == "nl"
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+    response = getattr(api, method)(path)
+
+    assert response.status_code == status
+    assert response.json()["detail"].startswith(detail)
+    assert response["Content-Language"] == "en"
+
+
+def test_an_unknown_address_answers_in_the_language_asked_for(api):
+    response = api.get("/api/v1/no-such-resource/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 404
+    assert response["Content-Language"] == "fr"
+    assert response.json()["detail"] != "There is no resource at this address."
 
 
 @pytest.mark.parametrize(
@@ -347,7 +435,7 @@ def test_a_supplier_corrects_its_own_submission_but_not_others(api):
         "/api/v1/components/theirs-draft/", {"summary_nl": "x"}, format="json"
     )
     renamed = supplier.patch(
-        "/api/v1/components/mine/", {"slug": "renamed"}, format="json"
+        "/api/v1/components/mine/?lang=nl", {"slug": "renamed"}, format="json"
     )
     invalid = supplier.patch(
         "/api/v1/components/mine/", {"kind": "robot"}, format="json"
