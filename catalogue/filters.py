@@ -23,6 +23,7 @@ from catalogue.models import (
     LifecycleStatus,
     Provider,
 )
+from catalogue.search import MAX_QUERY_LENGTH
 
 
 def published_networks(request) -> QuerySet:
@@ -60,7 +61,9 @@ class ComponentFilter(django_filters.FilterSet):
         ("most_reused", _("Most reused")),
     ]
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", max_length=MAX_QUERY_LENGTH
+    )
     provider = slug_facet(_("Provider"), "provider", Provider.objects.all())
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=ComponentKind.choices

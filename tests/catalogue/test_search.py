@@ -124,3 +124,15 @@ def test_search_can_use_its_indexes_instead_of_scanning_the_table(typed):
     for lookup in understanding.captured_queries:
         word_plan = plan_of(lookup["sql"].replace("%", "%%"), [])
         assert "Seq Scan on catalogue_searchword" not in word_plan, word_plan
+
+
+def test_an_overlong_query_gets_a_clear_answer_on_the_page_and_the_api(client):
+    typed = "signature " * 30
+
+    page = client.get("/en/catalogue/", {"q": typed})
+    api = client.get("/api/v1/components/", {"q": typed})
+
+    assert page.status_code == 200
+    assert "at most 200 characters" in page.content.decode()
+    assert api.status_code == 400
+    assert "at most 200 characters" in str(api.json()["errors"]["q"])
