@@ -137,6 +137,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# No query holds a worker longer than this: a hung or overloaded database
+# makes requests fail fast instead of piling up.
+DATABASE_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000")
+)
+DATABASES["default"]["OPTIONS"]["options"] = (
+    f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 
 def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
@@ -66,3 +67,14 @@ def test_the_deployment_checklist_passes_with_production_settings():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_no_query_runs_longer_than_the_statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setting FROM pg_settings WHERE name = 'statement_timeout'"
+        )
+        (milliseconds,) = cursor.fetchone()
+
+    assert int(milliseconds) == settings.DATABASE_STATEMENT_TIMEOUT_MS > 0
