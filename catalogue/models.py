@@ -324,7 +324,10 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
         ordering = ["slug"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        # "Belnet", not "Belnet (Belnet)".
+        if self.acronym and self.acronym not in self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:provider-detail", args=[self.slug])

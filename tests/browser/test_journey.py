@@ -59,6 +59,12 @@ def test_search_a_component_switch_language_filter_and_open_a_provider(
         "link", name="Catalogue"
     ).click()
     expect(page).to_have_url(re.compile(r"/fr/catalogue/$"))
+    # On a phone the filters are folded under their summary, after the results.
+    filters = page.locator(".facets-panel > summary")
+    if width == 360:
+        filters.click()
+    else:
+        expect(filters).to_be_hidden()
     page.get_by_role("group", name=re.compile("^Type")).get_by_label(
         re.compile("^API")
     ).check()

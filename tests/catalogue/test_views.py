@@ -339,3 +339,17 @@ def test_language_names_are_marked_with_their_language(client):
 
     assert '<span lang="fr">Français</span>' in page
     assert '<span lang="de">Deutsch</span>' in page
+
+
+def test_a_search_that_finds_nothing_suggests_names_and_other_words(client):
+    make_component(slug="ehealthbox", name_nl="eHealthBox")
+
+    response = client.get(
+        url("catalogue:component-list", language="en"),
+        {"q": "handtekenin", "kind": "api"},
+    )
+
+    assert shown_slugs(response) == []
+    page = response.content.decode()
+    assert "Other words for the same thing:" in page
+    assert "q=elektronische+handtekening&amp;kind=api" in page
