@@ -24,6 +24,7 @@ from catalogue.serializers import (
     CollaborationModelSerializer,
     ComponentSerializer,
     ComponentSubmissionSerializer,
+    ComponentSummarySerializer,
     DomainSummarySerializer,
     FacetSerializer,
     ProviderSerializer,
@@ -75,7 +76,10 @@ class IsSupplier(permissions.BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[*LIST_PARAMETERS, INCLUDE_PARAMETER]),
+    list=extend_schema(
+        parameters=[*LIST_PARAMETERS, INCLUDE_PARAMETER],
+        responses=ComponentSummarySerializer(many=True),
+    ),
     retrieve=extend_schema(parameters=[INCLUDE_PARAMETER]),
     create=extend_schema(
         request=ComponentSubmissionSerializer,
@@ -106,12 +110,14 @@ class ComponentViewSet(
 
     def get_queryset(self):
         if self.action in ("list", "facets"):
-            return super().get_queryset()
+            return Component.objects.for_listing().select_related("collaboration_model")
         # One component, or a write: the organisation's own unpublished
         # entries too; other organisations' stay invisible (404).
         return Component.objects.for_owner_detail(self.request.user)
 
     def get_serializer_class(self):
+        if self.action == "list":
+            return ComponentSummarySerializer
         if self.request.method in permissions.SAFE_METHODS:
             return ComponentSerializer
         return ComponentSubmissionSerializer

@@ -103,6 +103,8 @@ class TranslationsSerializer(serializers.Serializer):
 class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
     """A component, its texts in the request's language."""
 
+    TRANSLATED = ("name", "summary", "description")
+
     url = ApiUrlField("component-detail")
     html_url = HtmlUrlField()
     language = serializers.SerializerMethodField()
@@ -190,10 +192,62 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
         return {
             language: {
                 field: getattr(obj, f"{field}_{language}") or ""
-                for field in ("name", "summary", "description")
+                for field in self.TRANSLATED
             }
             for language in LANGUAGE_CODES
         }
+
+
+# What a list item carries: enough to choose, with `url` for the rest.
+SUMMARY_FIELDS = [
+    "url",
+    "html_url",
+    "slug",
+    "language",
+    "name",
+    "acronym",
+    "summary",
+    "kind",
+    "kind_label",
+    "lifecycle_status",
+    "lifecycle_status_label",
+    "government_level",
+    "provider",
+    "building_block",
+    "domain",
+    "collaboration_model",
+    "licence",
+    "languages",
+    "reuse_count",
+    "published_at",
+    "updated_at",
+    "translations",
+]
+
+
+class SummaryTextsSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    summary = serializers.CharField()
+
+
+class SummaryTranslationsSerializer(serializers.Serializer):
+    nl = SummaryTextsSerializer()
+    fr = SummaryTextsSerializer()
+    en = SummaryTextsSerializer()
+
+
+class ComponentSummarySerializer(ComponentSerializer):
+    """A component in a list: no relations to fetch, no long texts; the
+    detail (`url`) has everything. Two queries a page, whatever its size."""
+
+    TRANSLATED = ("name", "summary")
+
+    class Meta(ComponentSerializer.Meta):
+        fields = SUMMARY_FIELDS
+
+    @extend_schema_field(SummaryTranslationsSerializer(allow_null=True))
+    def get_translations(self, obj) -> dict | None:
+        return super().get_translations(obj)
 
 
 class ProviderSerializer(PageLinkMixin, serializers.ModelSerializer):
