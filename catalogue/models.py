@@ -38,7 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Replace
+from django.db.models.functions import Coalesce, Concat, Lower, Replace
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
@@ -731,11 +731,24 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
             ),
         ]
         indexes = [
-            # Home page "newest components" and feeds: published rows by date.
+            # Home page "newest components", the "newest" sort and feeds:
+            # published rows by date, the primary key breaking ties.
             models.Index(
-                F("published_at").desc(),
+                F("published_at").desc(nulls_last=True),
+                F("id"),
                 name="catalogue_component_newest_idx",
                 condition=Q(publication_state=PublicationState.PUBLISHED),
+            ),
+            # The catalogue's default sort, by name in each language (as
+            # catalogue.filters.ComponentFilter.sort_keys orders it).
+            *(
+                models.Index(
+                    Lower(f"name_{language}"),
+                    F("id"),
+                    name=f"catalogue_name_{language}_idx",
+                    condition=Q(publication_state=PublicationState.PUBLISHED),
+                )
+                for language in LANGUAGE_CODES
             ),
             # Moderators' queue: entries by state, oldest change first.
             models.Index(
