@@ -20,9 +20,10 @@ that these lookups are two indexed queries, whatever the catalogue's size.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -259,7 +260,22 @@ class UnderstoodQuery:
 
 
 def understand(text: str) -> UnderstoodQuery | None:
-    """The query as PostgreSQL will run it, or None when nothing is left."""
+    """The query as PostgreSQL will run it, or None when nothing is left.
+
+    A search page asks for the same query once for the results and once per
+    facet: the answer is kept for a minute in the process, so that its
+    lookups run once. A word the catalogue has just started to use is
+    corrected towards at most a minute later.
+    """
+    return _understand(text, int(time.monotonic() // UNDERSTANDING_SECONDS))
+
+
+# How long an understood query is reused in a process.
+UNDERSTANDING_SECONDS = 60
+
+
+@lru_cache(maxsize=1024)
+def _understand(text: str, period: int) -> UnderstoodQuery | None:
     words = search_words(text)
     if not words:
         return None

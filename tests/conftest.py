@@ -256,6 +256,16 @@ def supplier_token(portal: Portal) -> str:
 
 
 @pytest.fixture(autouse=True)
+def fresh_search_understanding():
+    """Each test's searches are understood from its own data."""
+    from catalogue.search import _understand
+
+    _understand.cache_clear()
+    yield
+    _understand.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the portal's default language: a page requested
     in English by one test must not change what the next one saves (the
