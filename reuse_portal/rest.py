@@ -17,14 +17,19 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from reuse_portal.clients import client_address
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # The API's language when the client asks for none: not the site's Dutch, but
 # the language of the schema and its documentation.
 DEFAULT_LANGUAGE = "en"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Every version of the API, as CORS_URLS_REGEX: errors under it are problems.
+API_PREFIX = "/api/"
 
 
 def accepted_language(request: HttpRequest) -> str:
@@ -212,10 +217,32 @@ class PagePagination(pagination.PageNumberPagination):
 
 
 class AnonymousRateThrottle(AnonRateThrottle):
-    """Anonymous clients' rate, read at each request from API_ANONYMOUS_RATE."""
+    """Anonymous clients' rate, read at each request from API_ANONYMOUS_RATE,
+    per client address (never a raw X-Forwarded-For), counted in Django's
+    default cache: shared by every worker and server."""
 
     def get_rate(self) -> str:
         return settings.API_ANONYMOUS_RATE
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
+
+
+class WriteRateThrottle(SimpleRateThrottle):
+    """Writes (POST, PUT, PATCH, DELETE) of signed-in clients, per user, at
+    API_WRITE_RATE. Reads and anonymous requests are not counted here."""
+
+    scope = "write"
+
+    def get_rate(self) -> str:
+        return settings.API_WRITE_RATE
+
+    def get_cache_key(self, request, view) -> str | None:
+        if request.method in SAFE_METHODS or not (
+            request.user and request.user.is_authenticated
+        ):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
 class PortalApiMixin:

@@ -83,6 +83,12 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: a request id and one access log line for every response, static
+    # files and redirects included (reuse_portal/logging.py).
+    "reuse_portal.logging.RequestIdMiddleware",
+    # Permissions-Policy, Cross-Origin-Resource-Policy, and the site's CSP on
+    # the static files WhiteNoise answers (reuse_portal/security_headers.py).
+    "reuse_portal.security_headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -93,6 +99,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous reads from the read replica, when there is one
+    # (reuse_portal/routers.py).
+    "reuse_portal.routers.ReplicaMiddleware",
+    # Anonymous page requests per client (PAGE_RATE): after the user and the
+    # language are known.
+    "reuse_portal.clients.PageRateLimitMiddleware",
+    # A database fault in a view: a 503 page or problem, never a traceback.
+    "reuse_portal.faults.DatabaseFaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -366,3 +380,154 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+
+
+# --- Throttling and faults ---
+# Every limit counts in the shared cache (CACHES above), so it holds across
+# workers and servers, and knows the client by reuse_portal.clients.client_address.
+# Reverse proxies in front of the portal, each appending to X-Forwarded-For
+# the address it got the request from. 0: clients connect directly and
+# REMOTE_ADDR is the client. N: the Nth entry from the right is. Never more
+# than there really are, or clients choose their own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# The same count for anything of DRF's that reads it.
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# Login lockouts (django-axes) by the same address as the throttles.
+AXES_CLIENT_IP_CALLABLE = "reuse_portal.clients.client_address"
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "reuse_portal.rest.AnonymousRateThrottle",
+    "reuse_portal.rest.WriteRateThrottle",
+]
+# API_ANONYMOUS_RATE (above) is per client, shared by every worker and server.
+# Writes (POST, PUT, PATCH, DELETE) of one signed-in user, e.g. "60/hour".
+API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "60/hour")
+# Pages one anonymous client may ask for, e.g. "600/minute"; empty: no limit.
+PAGE_RATE = os.environ.get("PAGE_RATE", "600/minute")
+# Seconds a client is told to wait (Retry-After) when the database is down.
+FAULT_RETRY_AFTER = int(os.environ.get("FAULT_RETRY_AFTER", "30"))
+# /healthz gives up on the database after this long (statement_timeout).
+HEALTHZ_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("HEALTHZ_STATEMENT_TIMEOUT_MS", "1000")
+)
+
+
+# --- Production: headers, logs, replica, storage ---
+# Headers on every response, static files included; Django's SecurityMiddleware
+# sends HSTS (over HTTPS, above), nosniff, Referrer-Policy and COOP, and
+# reuse_portal/security_headers.py the two below.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Powerful browser features no page of the portal uses, refused to every
+# origin (the page itself and anything it embeds).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Logs: one line per record on stderr, JSON outside DEBUG (LOG_FORMAT=json or
+# text). Each request gets an id (X-Request-ID, kept from the proxy when it is
+# a safe token) carried by its access line and everything logged during it.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "reuse_portal.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "reuse_portal.logging.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# A read replica (DATABASE_REPLICA_URL, or DATABASE_REPLICA_URL_FILE): the
+# content reads of anonymous GET requests go there, everything else to the
+# primary; the rule is in reuse_portal/routers.py.
+if DATABASE_REPLICA_URL := env_secret("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point at PostgreSQL.")
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(
+        connect_timeout=5,
+        options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+    )
+    # Tests read the test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["reuse_portal.routers.ReplicaRouter"]
+    # For this long after any content change, every read goes to the primary.
+    DATABASE_REPLICA_MAX_LAG_SECONDS = float(
+        os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "5")
+    )
+
+# Uploads (logos) on S3-compatible object storage when a bucket is named, so
+# that any app server serves any upload; else in MEDIA_ROOT, which several
+# servers must then share. Needs django-storages[s3]. Credentials:
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or their _FILE), or the
+# instance's role when both are unset.
+if AWS_STORAGE_BUCKET_NAME := os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            "access_key": env_secret("AWS_ACCESS_KEY_ID"),
+            "secret_key": env_secret("AWS_SECRET_ACCESS_KEY"),
+            # Signed, expiring links by default: the bucket stays private.
+            # Off (0) for a public bucket or a CDN (AWS_S3_CUSTOM_DOMAIN).
+            "querystring_auth": env_bool(
+                "AWS_QUERYSTRING_AUTH", not AWS_S3_CUSTOM_DOMAIN
+            ),
+            # Logo names are random; never replace an object silently.
+            "file_overwrite": False,
+        },
+    }
+    # The logos' origin, for the pages' img-src.
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        from urllib.parse import urlsplit
+
+        endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint).
+        MEDIA_ORIGINS = [
+            f"{endpoint.scheme}://{endpoint.netloc}",
+            f"{endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{endpoint.netloc}",
+        ]
+    else:
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if AWS_S3_REGION_NAME:
+            MEDIA_ORIGINS.append(
+                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}"
+                ".amazonaws.com"
+            )
+    SECURE_CSP = {**SECURE_CSP, "img-src": [*SECURE_CSP["img-src"], *MEDIA_ORIGINS]}

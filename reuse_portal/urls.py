@@ -10,9 +10,13 @@ admin.site.site_header = _("ReUse moderation")
 admin.site.site_title = _("ReUse moderation")
 admin.site.index_title = _("Catalogue moderation")
 
+# Every 5xx under /api/ is a problem, and a database fault is a 503 (also
+# when it is raised outside a view).
+handler500 = "reuse_portal.faults.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", include("reuse_portal.api")),
     # Logos, served by Django when no proxy does it; names are generated, so a
     # path can only ever reach a file the portal stored.

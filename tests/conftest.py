@@ -66,6 +66,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
     settings.PAGE_CACHE_SECONDS = 0
+    # One address and one cache for the whole suite: no page limit, except
+    # where tests/test_throttling.py sets one.
+    settings.PAGE_RATE = ""
 
 
 @pytest.fixture(scope="session")
@@ -223,6 +226,8 @@ def portal() -> Iterator[Portal]:
         SECURE_COOKIES="0",
         # The schema fuzzer sends thousands of requests.
         API_ANONYMOUS_RATE="1000000/hour",
+        PAGE_RATE="1000000/hour",
+        API_WRITE_RATE="1000000/hour",
         # The portal's e-mails, one file each, for the browser tests to read.
         EMAIL_FILE_PATH=tempfile.mkdtemp(prefix="portal-mail-"),
         MEDIA_ROOT=tempfile.mkdtemp(prefix="portal-media-"),

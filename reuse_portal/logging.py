@@ -1,0 +1,136 @@
+"""A request id on every request and log line, and JSON log lines.
+
+RequestIdMiddleware comes first in MIDDLEWARE. It takes the proxy's
+X-Request-ID when it is a safe token (else makes a uuid4 hex), returns it in
+the X-Request-ID response header, and writes one access line per request on
+the "reuse_portal.access" logger, with the status and the duration.
+
+While a request runs, RequestContextFilter copies its id, method and path
+onto every log record, so an error logged deep in a view carries the id
+that the access line and the client's response header carry too.
+JsonFormatter writes each record as one JSON object per line (LOG_FORMAT=json,
+the default outside DEBUG).
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.http import HttpRequest, HttpResponse
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# What a proxy or a client may pass on: uuids, hex, base64url-like ids. Any
+# other value (too long, spaces, quotes, newlines) is replaced, so an
+# incoming id can never forge log lines or headers.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+access_log = logging.getLogger("reuse_portal.access")
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    method: str
+    path: str
+
+
+current_request: ContextVar[RequestContext | None] = ContextVar(
+    "current_request", default=None
+)
+
+
+def request_id_from(value: str | None) -> str:
+    """The incoming id if it is a safe token, else a new one."""
+    if value and SAFE_REQUEST_ID.fullmatch(value):
+        return value
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        context = RequestContext(
+            request_id=request_id_from(request.headers.get(REQUEST_ID_HEADER)),
+            method=request.method or "",
+            path=request.path,
+        )
+        request.request_id = context.request_id
+        token = current_request.set(context)
+        try:
+            # Inner middleware turn exceptions into responses (500 included),
+            # so every request gets here with one.
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = context.request_id
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            access_log.info(
+                "%s %s %s %sms",
+                context.method,
+                context.path,
+                response.status_code,
+                duration_ms,
+                extra={"status": response.status_code, "duration_ms": duration_ms},
+            )
+            return response
+        finally:
+            current_request.reset(token)
+
+
+class RequestContextFilter(logging.Filter):
+    """Puts the current request's id, method and path on every record ("-"
+    outside requests: start-up, the e-mail worker, management commands)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = current_request.get()
+        # Django logs a 4xx or 5xx answer ("Not Found: /x") once every
+        # middleware is done, with the request attached to the record.
+        request = getattr(record, "request", None)
+        if context is None and getattr(request, "request_id", None):
+            context = RequestContext(request.request_id, request.method, request.path)
+        record.request_id = context.request_id if context else "-"
+        record.method = context.method if context else "-"
+        record.path = context.path if context else "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, then the
+    request's id, method and path, then status and duration_ms (access lines;
+    Django's error lines carry status too)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("request_id", "method", "path"):
+            value = getattr(record, key, "-")
+            if value != "-":
+                entry[key] = value
+        # django.request names it status_code.
+        status = getattr(record, "status", getattr(record, "status_code", None))
+        if status is not None:
+            entry["status"] = status
+        if hasattr(record, "duration_ms"):
+            entry["duration_ms"] = record.duration_ms
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
