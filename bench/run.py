@@ -1,0 +1,733 @@
+"""Load-test the portal against reference endpoints and write a report.
+
+    python -m bench.run --components 10000
+
+1. Prepares the bench database (bench/generate.py: migrate, load the real
+   catalogue, generate up to --components; kept for the next run).
+2. Counts the SQL queries of one request per endpoint, in process, with the
+   same settings (DEBUG off).
+3. Starts gunicorn with gunicorn.conf.py and reuse_portal.settings_bench, as
+   `make serve` does, and for each endpoint runs wrk: a warm-up, the
+   measured run, then a pause so that queued requests drain.
+4. Writes bench/results/<date>-<components>.md: requests per second,
+   latency p50/p99, errors, queries, and each endpoint's cost relative to
+   L2 (the portal's middleware and nothing else) and L3 (one query and a
+   small template), measured in the same run; then the RSS of the workers.
+
+Three server runs: the page cache off (what rendering costs: every page as
+the first visitor after a change sees it), L2 under Django's stock
+middleware, and the page cache on as in production (anonymous pages served
+from the cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import runpy
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from bench.database import WORK_DIR, setup_django  # noqa: E402
+
+BENCH_DIR = PROJECT_DIR / "bench"
+RESULTS_DIR = BENCH_DIR / "results"
+LUA = BENCH_DIR / "wrk.lua"
+HEADERS = {"X-Forwarded-Proto": "https"}
+# Connections during a warm-up: about one per worker.
+WARMUP_CONNECTIONS = 4
+# What production uses when PAGE_CACHE_SECONDS is not set.
+PAGE_CACHE_SECONDS = "600"
+
+
+@dataclass
+class Endpoint:
+    name: str
+    path: str  # for a rotation: the path shown, with <slug>
+    rotation: Path | None = None  # file of paths, one a line
+    cached_pass: bool = False  # also measured with the page cache on
+    queries: dict[str, int | None] = field(default_factory=dict)
+    cache_queries: dict[str, int] = field(default_factory=dict)
+    status: dict[str, int | None] = field(default_factory=dict)
+    results: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Options:
+    components: int
+    threads: int
+    connections: int
+    duration: int
+    warmup: int
+    pause: float
+    passes: tuple[str, ...]
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(tz=UTC):%H:%M:%S}] {message}", flush=True)
+
+
+# The machine ------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) * 1024
+    return {
+        "cpu": cpu,
+        "cores": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()}",
+        "memory": f"{memory / 2**30:.1f} GiB",
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+    }
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def rss_of_workers(master: int) -> list[tuple[int, int]]:
+    """(pid, resident set size in bytes) of the master's children, from /proc."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines()
+            )
+        except (OSError, ValueError):
+            continue
+        if int(fields.get("PPid", "0").strip()) == master:
+            rss = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+            found.append((int(status.parent.name), rss))
+    return sorted(found)
+
+
+# The endpoints ------------------------------------------------------------------
+
+
+def endpoints(slugs: Path) -> list[Endpoint]:
+    """The endpoints, with parameters taken from the bench database."""
+    from django.db import connection
+
+    from catalogue.models import Component
+
+    published = Component.objects.published()
+    last_page = max(1, math.ceil(published.count() / 20))
+    kind, domain = facet_combination()
+    rare = rare_word()
+    lines = [line for line in slugs.read_text().splitlines() if line]
+    pages = WORK_DIR / "paths-component-page.txt"
+    pages.write_text("".join(f"/nl/service/{slug}/\n" for slug in lines))
+    details = WORK_DIR / "paths-api-detail.txt"
+    details.write_text("".join(f"/api/v1/components/{slug}/\n" for slug in lines))
+    connection.close()
+    facet = f"/nl/catalogue/?kind={kind}&domain={domain}"
+    return [
+        Endpoint("L2 (middleware only)", "/bench/l2/"),
+        Endpoint("L3 (1 query, small template)", "/bench/l3/"),
+        Endpoint("Home", "/nl/", cached_pass=True),
+        Endpoint("Catalogue, page 1", "/nl/catalogue/", cached_pass=True),
+        Endpoint("Catalogue, page 2", "/nl/catalogue/?page=2"),
+        Endpoint(
+            f"Catalogue, page {last_page} (last)",
+            f"/nl/catalogue/?page={last_page}",
+            cached_pass=True,
+        ),
+        Endpoint("Facets kind + domain", facet, cached_pass=True),
+        Endpoint("Search, typo", "/nl/catalogue/?q=signture"),
+        Endpoint("Search, common word", "/nl/catalogue/?q=service", cached_pass=True),
+        Endpoint(f"Search, rare word ({rare})", f"/nl/catalogue/?q={rare}"),
+        Endpoint("Search, other language", "/nl/catalogue/?q=login"),
+        Endpoint(
+            f"Component page ({len(lines)} slugs)",
+            "/nl/service/<slug>/",
+            rotation=pages,
+            cached_pass=True,
+        ),
+        Endpoint("API list", "/api/v1/components/"),
+        Endpoint("API search", "/api/v1/components/?q=signature"),
+        Endpoint(
+            f"API detail ({len(lines)} slugs)",
+            "/api/v1/components/<slug>/",
+            rotation=details,
+        ),
+    ]
+
+
+def facet_combination() -> tuple[str, str]:
+    """kind=api&domain=health, or the combination with the most results."""
+    from django.db.models import Count
+
+    from catalogue.models import Component
+
+    counts = (
+        Component.objects.published()
+        .order_by()
+        .values_list("kind", "domain__slug")
+        .annotate(n=Count("pk"))
+    )
+    found = {(kind, domain): n for kind, domain, n in counts}
+    if found.get(("api", "health")):
+        return "api", "health"
+    return max(found, key=found.get)
+
+
+def rare_word() -> str:
+    """A word of the real catalogue that search finds in 1 to 5 components:
+    taken from the real descriptions, counted with the portal's search."""
+    from django.db import connection
+
+    from catalogue.models import Component
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT word FROM ts_stat($$
+                SELECT to_tsvector('simple', description_en)
+                FROM catalogue_component
+                WHERE source_reference <> 'bench: generated'
+            $$)
+            WHERE ndoc = 1 AND length(word) BETWEEN 7 AND 20 AND word ~ '^[a-z]+$'
+            ORDER BY word LIMIT 40
+            """
+        )
+        candidates = [row[0] for row in cursor.fetchall()]
+    for word in candidates:
+        if 1 <= Component.objects.published().search(word).count() <= 5:
+            return word
+    return candidates[0] if candidates else "archive"
+
+
+def count_queries(
+    items: list[Endpoint], label: str, page_cache: str, **overrides
+) -> None:
+    """The SQL queries of one request per endpoint, the second of two (the
+    first fills per-process caches), through the full middleware stack."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    backend = settings.CACHES["default"]
+    cache_table = backend["LOCATION"] if "DatabaseCache" in backend["BACKEND"] else ""
+    with override_settings(PAGE_CACHE_SECONDS=int(page_cache), **overrides):
+        # Made here: a client reads MIDDLEWARE when it is made.
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        cache.clear()
+        for endpoint in items:
+            path = endpoint.path
+            if endpoint.rotation is not None:
+                lines = endpoint.rotation.read_text().splitlines()
+                path = lines[len(lines) // 2]
+            client.get(path)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            statements = [
+                query["sql"]
+                for query in queries.captured_queries
+                if query["sql"].split(" ", 1)[0]
+                not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+            ]
+            endpoint.queries[label] = len(statements)
+            endpoint.cache_queries[label] = sum(
+                bool(cache_table) and f'"{cache_table}"' in sql for sql in statements
+            )
+            endpoint.status[label] = response.status_code
+        cache.clear()
+    connection.close()
+
+
+# The server ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn as `make serve` runs it, with the bench settings."""
+
+    def __init__(self, label: str, env: dict[str, str]) -> None:
+        self.label = label
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = WORK_DIR / f"server-{label}.log"
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "reuse_portal.settings_bench",
+            "DEBUG": "0",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_ACCESSLOG": str(WORK_DIR / f"access-{label}.log"),
+            **env,
+        }
+        for name in ("access", "server"):
+            (WORK_DIR / f"{name}-{label}.log").unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "--config",
+                str(PROJECT_DIR / "gunicorn.conf.py"),
+                "reuse_portal.wsgi",
+            ],
+            cwd=PROJECT_DIR,
+            env=environment,
+            stdout=self.log_path.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_until_ready()
+
+    def wait_until_ready(self, seconds: float = 90) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn stopped; see {self.log_path}")
+            try:
+                request = urllib.request.Request(
+                    self.base + "/healthz", headers=HEADERS
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.5)
+        else:
+            raise SystemExit(
+                f"gunicorn not ready after {seconds}s; see {self.log_path}"
+            )
+        # Every worker up, not only the first one to answer.
+        time.sleep(2)
+
+    def open_connections(self) -> int:
+        """Connections to the server's port other than the listening socket:
+        requests still being served hold theirs (CLOSE_WAIT once wrk has
+        gone), from /proc/net/tcp."""
+        port = f"{self.port:04X}"
+        count = 0
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                rows = Path(table).read_text().splitlines()[1:]
+            except OSError:
+                continue
+            for row in rows:
+                local, state = row.split()[1], row.split()[3]
+                if local.rsplit(":", 1)[1] == port and state != "0A":  # LISTEN
+                    count += 1
+        return count
+
+    def drain(self, pause: float, limit: float = 300) -> float:
+        """Wait until no request is left in the server (at least `pause`
+        seconds); returns the seconds waited."""
+        started = time.monotonic()
+        time.sleep(pause)
+        while self.open_connections() and time.monotonic() - started < limit:
+            time.sleep(0.5)
+        return time.monotonic() - started
+
+    def workers(self) -> list[tuple[int, int]]:
+        return rss_of_workers(self.process.pid)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# wrk ------------------------------------------------------------------------------
+
+
+def wrk(
+    server: Server,
+    endpoint: Endpoint,
+    options: Options,
+    seconds: int,
+    connections: int | None = None,
+) -> dict:
+    if endpoint.rotation is not None:
+        target, extra = server.base, ["--", str(endpoint.rotation)]
+    else:
+        target, extra = server.base + endpoint.path, []
+    command = [
+        "wrk",
+        f"-t{options.threads}",
+        f"-c{connections or options.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        target,
+        *extra,
+    ]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    for line in output.splitlines():
+        if line.startswith("BENCH_JSON "):
+            result = json.loads(line.removeprefix("BENCH_JSON "))
+            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+            result["errors"] = sum(
+                result[key] for key in ("connect", "read", "write", "timeout", "non2xx")
+            )
+            return result
+    raise SystemExit(f"no result from wrk:\n{output}")
+
+
+def measure(
+    server: Server, items: list[Endpoint], label: str, options: Options
+) -> None:
+    for endpoint in items:
+        if options.warmup:
+            # Every worker warm (its caches, its database connections), with
+            # few requests left to drain on a slow endpoint.
+            wrk(server, endpoint, options, options.warmup, WARMUP_CONNECTIONS)
+            server.drain(options.pause)
+        result = wrk(server, endpoint, options, options.duration)
+        # Requests still queued in the server finish before the next run.
+        result["drain_s"] = server.drain(options.pause)
+        endpoint.results[label] = result
+        log(
+            f"{label:>8} {endpoint.name:<38} {result['rps']:7.1f} req/s "
+            f"({result['requests']}) p50 {result['p50_us'] / 1000:6.0f} ms "
+            f"p99 {result['p99_us'] / 1000:6.0f} ms errors {result['errors']} "
+            f"drained in {result['drain_s']:.0f}s"
+        )
+
+
+# The report -----------------------------------------------------------------------
+
+
+def milliseconds(microseconds: float) -> str:
+    return f"{microseconds / 1000:.1f}"
+
+
+def table(
+    items: list[Endpoint], label: str, l2: dict | None, l3: dict | None
+) -> list[str]:
+    rows = [
+        "| Endpoint | Path | req/s | requests | p50 ms | p99 ms | errors | SQL/req "
+        "| cost ×L2 | cost ×L3 |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for endpoint in items:
+        result = endpoint.results.get(label)
+        if result is None:
+            continue
+        status = endpoint.status.get(label)
+        queries = endpoint.queries.get(label)
+        queries_text = "?" if queries is None else str(queries)
+        if endpoint.cache_queries.get(label):
+            queries_text += f" ({endpoint.cache_queries[label]} cache)"
+        if status not in (None, 200):
+            queries_text += f" (HTTP {status})"
+
+        def cost(reference: dict | None, result: dict = result) -> str:
+            if not reference or not result["rps"]:
+                return "–"
+            return f"{reference['rps'] / result['rps']:.1f}"
+
+        if result["requests"]:
+            latency = (
+                f"{milliseconds(result['p50_us'])} | {milliseconds(result['p99_us'])}"
+            )
+        else:  # not one answer within the run
+            slowest = f"> {result['duration_us'] / 1000:.0f}"
+            latency = f"{slowest} | {slowest}"
+        rows.append(
+            f"| {endpoint.name} | `{endpoint.path}` | {result['rps']:.1f} "
+            f"| {result['requests']} | {latency} "
+            f"| {result['errors']} | {queries_text} | {cost(l2)} | {cost(l3)} |"
+        )
+    return rows
+
+
+def catalogue_counts() -> tuple[dict[str, int], str]:
+    from django.db import connection
+
+    from catalogue.models import Component, Provider, ReuseCase, SearchWord, Tag
+    from networks.models import Network
+
+    counts = {
+        "published components": Component.objects.published().count(),
+        "providers": Provider.objects.count(),
+        "tags": Tag.objects.count(),
+        "networks": Network.objects.count(),
+        "reuse cases": ReuseCase.objects.count(),
+        "search words": SearchWord.objects.count(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database()), version()")
+        size, version = cursor.fetchone()
+    counts["database MB"] = size // 2**20
+    connection.close()
+    return counts, version.split(" on ")[0]
+
+
+def report(
+    items: list[Endpoint],
+    options: Options,
+    *,
+    started: datetime,
+    loads: tuple[str, str],
+    counts: dict[str, int],
+    postgres: str,
+    memory: dict[str, list[tuple[int, int]]],
+    workers: str,
+) -> str:
+    import django
+
+    info = machine()
+    dirty = git("status", "--porcelain")
+    commit = git("rev-parse", "HEAD")
+    if dirty != "unknown" and dirty:
+        commit += f" (+ {len(dirty.splitlines())} uncommitted changes)"
+    by_name = {endpoint.name: endpoint for endpoint in items}
+    l2 = by_name["L2 (middleware only)"].results.get("no-cache")
+    l3 = by_name["L3 (1 query, small template)"].results.get("no-cache")
+    lines = [
+        f"# Load benchmark: {counts['published components']} components",
+        "",
+        f"* Date: {started:%Y-%m-%d %H:%M} UTC; git commit {commit}",
+        f"* Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM; "
+        f"Linux {info['kernel']}; Python {info['python']}, "
+        f"Django {django.get_version()}, {postgres}",
+        f"* Load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]}. "
+        "wrk, gunicorn and PostgreSQL share these cores.",
+        f"* Server: gunicorn.conf.py, {workers}, DEBUG off, "
+        "reuse_portal.settings_bench; requests carry X-Forwarded-Proto: https "
+        "as from the proxy.",
+        f"* wrk 4.1.0: -t{options.threads} -c{options.connections} "
+        f"-d{options.duration}s --timeout 10s, after a {options.warmup}s "
+        f"warm-up over {WARMUP_CONNECTIONS} connections; after each run, at "
+        f"least {options.pause}s and until every request left in the server "
+        "is answered. requests: answers within "
+        "the run; errors: answers other than 2xx, socket errors and timeouts.",
+        "* Catalogue: "
+        + ", ".join(f"{value} {name}" for name, value in counts.items()),
+        "",
+        "Cost ×L2 / ×L3: the reference's req/s divided by the endpoint's, from "
+        "the same run (how many L2 or L3 requests one request of the endpoint "
+        "costs). SQL/req: statements of one request (without BEGIN/COMMIT), "
+        "counted in process after a first one, through the same middleware; "
+        "(n cache): how many of them read or write the database cache table "
+        "(rate-limit counters, throttles, cached pages).",
+        "",
+    ]
+    if "no-cache" in options.passes:
+        lines += [
+            "## Page cache off (PAGE_CACHE_SECONDS=0): what rendering costs",
+            "",
+            *table(items, "no-cache", l2, l3),
+            "",
+        ]
+    if "stock" in options.passes:
+        stock = by_name["L2 (middleware only)"].results.get("stock")
+        if stock:
+            lines += [
+                "## L2 under Django's stock middleware (startproject's list)",
+                "",
+                "| Endpoint | req/s | p50 ms | p99 ms | errors | SQL/req "
+                "| stock ÷ portal's L2 |",
+                "|---|--:|--:|--:|--:|--:|--:|",
+                f"| L2-stock | {stock['rps']:.0f} | {milliseconds(stock['p50_us'])} "
+                f"| {milliseconds(stock['p99_us'])} | {stock['errors']} "
+                f"| {by_name['L2 (middleware only)'].queries.get('stock', '?')} "
+                f"| {stock['rps'] / l2['rps']:.2f} |"
+                if l2
+                else "",
+                "",
+                "stock ÷ portal's L2: how many times faster the same view runs "
+                "without the portal's own middleware.",
+                "",
+            ]
+    if "cache" in options.passes:
+        lines += [
+            f"## Page cache on (PAGE_CACHE_SECONDS={PAGE_CACHE_SECONDS}, the "
+            "production default): anonymous pages from the cache",
+            "",
+            "The cache is emptied before this run; a rotation over many slugs "
+            "mostly misses it within the run's seconds.",
+            "",
+            *table(items, "cache", l2, l3),
+            "",
+        ]
+    lines += ["## Memory after the load (RSS from /proc)", ""]
+    for label, processes in memory.items():
+        total = sum(rss for _pid, rss in processes)
+        each = ", ".join(f"{rss / 2**20:.0f}" for _pid, rss in processes)
+        lines.append(
+            f"* {label}: {len(processes)} workers, {each} MiB "
+            f"(total {total / 2**20:.0f} MiB)"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# Main -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    environ = os.environ.get
+    parser.add_argument(
+        "--components", type=int, default=int(environ("BENCH_COMPONENTS", "10000"))
+    )
+    parser.add_argument(
+        "--threads", type=int, default=int(environ("BENCH_THREADS", "2"))
+    )
+    parser.add_argument(
+        "--connections", type=int, default=int(environ("BENCH_CONNECTIONS", "16"))
+    )
+    parser.add_argument(
+        "--duration", type=int, default=int(environ("BENCH_DURATION", "10"))
+    )
+    parser.add_argument("--warmup", type=int, default=int(environ("BENCH_WARMUP", "2")))
+    parser.add_argument(
+        "--pause", type=float, default=float(environ("BENCH_PAUSE", "2"))
+    )
+    parser.add_argument(
+        "--passes",
+        default=environ("BENCH_PASSES", "no-cache,stock,cache"),
+        help="which server runs: no-cache, stock, cache (comma-separated)",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the endpoints whose name contains one of these "
+        "words (comma-separated, e.g. 'L2,L3,Search'); L2 and L3 always run",
+    )
+    args = parser.parse_args(argv)
+    options = Options(
+        components=args.components,
+        threads=args.threads,
+        connections=args.connections,
+        duration=args.duration,
+        warmup=args.warmup,
+        pause=args.pause,
+        passes=tuple(p.strip() for p in args.passes.split(",") if p.strip()),
+    )
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(tz=UTC)
+    begun = time.monotonic()
+
+    setup_django(options.components)
+    from bench.generate import prepare
+
+    log(f"preparing the bench database ({options.components} components)")
+    slugs = prepare(options.components, log=log)
+    items = endpoints(slugs)
+    if args.only:
+        words = [word.strip().lower() for word in args.only.split(",") if word]
+        items = [
+            endpoint
+            for index, endpoint in enumerate(items)
+            if index < 2 or any(word in endpoint.name.lower() for word in words)
+        ]
+    counts, postgres = catalogue_counts()
+    log("counting queries")
+    count_queries(items, "no-cache", "0")
+    count_queries([e for e in items if e.cached_pass], "cache", PAGE_CACHE_SECONDS)
+    by_name = {endpoint.name: endpoint for endpoint in items}
+    from django.conf import settings
+
+    count_queries(
+        [by_name["L2 (middleware only)"]],
+        "stock",
+        "0",
+        MIDDLEWARE=settings.STOCK_MIDDLEWARE,
+    )
+
+    loads = [load_average()]
+    busy = float(loads[0].split()[0])
+    if busy > len(os.sched_getaffinity(0)) / 2:
+        log(
+            f"the machine is busy (load average {loads[0]}): the numbers will "
+            "be lower and noisier than on a quiet one"
+        )
+    memory: dict[str, list[tuple[int, int]]] = {}
+    workers = ""
+    for label in options.passes:
+        env = {"PAGE_CACHE_SECONDS": "0"}
+        selection = items
+        if label == "stock":
+            env["BENCH_STOCK_MIDDLEWARE"] = "1"
+            selection = [by_name["L2 (middleware only)"]]
+        elif label == "cache":
+            env["PAGE_CACHE_SECONDS"] = PAGE_CACHE_SECONDS
+            selection = [endpoint for endpoint in items if endpoint.cached_pass]
+            from django.core.cache import cache
+            from django.db import connection
+
+            cache.clear()
+            connection.close()
+        elif label != "no-cache":
+            raise SystemExit(f"unknown pass {label!r}")
+        log(f"server: {label}")
+        server = Server(label, env)
+        try:
+            found = server.workers()
+            workers = f"{len(found)} gthread workers"
+            measure(server, selection, label, options)
+            memory[label] = server.workers()
+        finally:
+            server.stop()
+    loads.append(load_average())
+    config = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
+    text = report(
+        items,
+        options,
+        started=started,
+        loads=(loads[0], loads[1]),
+        counts=counts,
+        postgres=postgres,
+        memory=memory,
+        workers=f"{workers} × {config['threads']} threads",
+    )
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{started:%Y-%m-%d}-{options.components}.md"
+    path.write_text(text)
+    print()
+    print(text)
+    log(f"report: {path.relative_to(PROJECT_DIR)} ({time.monotonic() - begun:.0f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
