@@ -68,6 +68,16 @@ def unlimited_prefixes() -> tuple[str, ...]:
     )
 
 
+def _incr_or_restart(key: str, period: int) -> int:
+    """Another request created the key, which may have expired (or been
+    culled) since: then this request starts the count again."""
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=period)
+        return 1
+
+
 def page_wait(request: HttpRequest) -> int | None:
     """Seconds an anonymous client must wait before its next page, or None
     while it is within PAGE_RATE (empty: no limit).
@@ -92,7 +102,9 @@ def page_wait(request: HttpRequest) -> int | None:
     try:
         count = cache.incr(key)
     except ValueError:  # the window's first request
-        count = 1 if cache.add(key, 1, timeout=period) else cache.incr(key)
+        count = (
+            1 if cache.add(key, 1, timeout=period) else _incr_or_restart(key, period)
+        )
     if count <= limit:
         return None
     return max(1, math.ceil((window + 1) * period - now))

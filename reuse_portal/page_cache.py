@@ -25,6 +25,8 @@ from django.utils.translation import get_language
 STAMP_KEY = "page-cache:catalogue-stamp"
 # The apps whose content public pages show.
 CONTENT_APPS = ("catalogue", "networks", "programme", "publishing")
+# Derived from the content, never shown: rebuilding it changes no page.
+DERIVED_MODELS = ("catalogue.SearchWord",)
 
 
 def catalogue_stamp() -> str:
@@ -52,6 +54,8 @@ def watch_content() -> None:
     the stamp. Bulk updates that bypass signals call content_changed()."""
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
+            if model._meta.label in DERIVED_MODELS:
+                continue
             uid = f"page-cache:{model._meta.label}"
             post_save.connect(content_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(content_changed, sender=model, dispatch_uid=uid)
