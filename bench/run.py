@@ -582,7 +582,8 @@ def report(
             "production default): anonymous pages from the cache",
             "",
             "The cache is emptied before this run; a rotation over many slugs "
-            "mostly misses it within the run's seconds.",
+            "mostly misses it within the run's seconds. SQL/req is a second "
+            "request for the same address: a hit.",
             "",
             *table(items, "cache", l2, l3),
             "",
