@@ -23,6 +23,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -335,8 +336,6 @@ def _anything_matches(tsquery: str) -> bool:
 def thesaurus_suggestions(text: str, *, limit: int = 6) -> list[str]:
     """Thesaurus terms close to what was typed, for a search that found
     nothing: other words for the same thing, in the three languages."""
-    from difflib import get_close_matches  # noqa: PLC0415 (rarely needed)
-
     words = search_words(text)
     terms = {" ".join(term): term for concept in thesaurus() for term in concept.terms}
     matched = {

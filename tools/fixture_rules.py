@@ -25,30 +25,31 @@ SEED_REFERENCE = re.compile(
     r"^\d{3}:\d+(-\d+)?( \([^;]*\))?(; \d{3}:\d+(-\d+)?( \([^;]*\))?)*$"
 )
 
-KINDS = {
+# Allowed values, sorted so that messages list them in a stable order.
+KINDS = (
     "api",
-    "component",
-    "service",
-    "platform",
     "authentic_source",
-    "infrastructure",
+    "component",
     "guideline",
-    "tender_specification",
+    "infrastructure",
+    "platform",
     "process",
-}
-LIFECYCLES = {
-    "not_stated",
-    "concept",
-    "in_development",
+    "service",
+    "tender_specification",
+)
+LIFECYCLES = (
     "available",
+    "concept",
     "deprecated",
+    "in_development",
+    "not_stated",
     "withdrawn",
-}
-ROLES = {"owner", "operator", "co_supporter", "developer", "initiator"}
-LINK_KINDS = {"documentation", "api_specification", "source_code", "website", "other"}
-MODELS = {"organic", "sponsorship", "co-financed"}
-FIGURE_UNITS = {"eur", "eur_per_year", "percent", "count"}
-EVENT_PRECISIONS = {"month", "day", "minute"}
+)
+ROLES = ("co_supporter", "developer", "initiator", "operator", "owner")
+LINK_KINDS = ("api_specification", "documentation", "other", "source_code", "website")
+MODELS = ("co-financed", "organic", "sponsorship")
+FIGURE_UNITS = ("count", "eur", "eur_per_year", "percent")
+EVENT_PRECISIONS = ("day", "minute", "month")
 
 
 @cache
@@ -120,7 +121,7 @@ def component_problems(entry: dict) -> Iterator[str]:
         if isinstance(summary, str) and len(summary) > 300:
             yield f"{where}.summary [{language}]: longer than 300 characters"
     if entry.get("kind") and entry["kind"] not in KINDS:
-        yield f"{where}.kind: {entry['kind']!r} is not one of {sorted(KINDS)}"
+        yield f"{where}.kind: {entry['kind']!r} is not one of {KINDS}"
     if entry.get("lifecycle") and entry["lifecycle"] not in LIFECYCLES:
         yield f"{where}.lifecycle: {entry['lifecycle']!r} is not one of {LIFECYCLES}"
     block = entry.get("building_block")
@@ -137,7 +138,7 @@ def component_problems(entry: dict) -> Iterator[str]:
         if role.get("organisation") not in organisations:
             yield f"{at}: unknown organisation {role.get('organisation')!r}"
         if role.get("role") not in ROLES:
-            yield f"{at}: role {role.get('role')!r} is not one of {sorted(ROLES)}"
+            yield f"{at}: role {role.get('role')!r} is not one of {ROLES}"
         if not isinstance(role.get("confirmed"), bool):
             yield f"{at}: confirmed must be true or false"
         yield from reference_problems(
@@ -146,7 +147,7 @@ def component_problems(entry: dict) -> Iterator[str]:
     for number, link in enumerate(entry.get("links") or [], start=1):
         at = f"{where}.links[{number}]"
         if link.get("kind") not in LINK_KINDS:
-            yield f"{at}: kind {link.get('kind')!r} is not one of {sorted(LINK_KINDS)}"
+            yield f"{at}: kind {link.get('kind')!r} is not one of {LINK_KINDS}"
         if not str(link.get("url", "")).startswith(("https://", "http://")):
             yield f"{at}: url must be absolute"
         yield from reference_problems(at, link.get("evidence"))
