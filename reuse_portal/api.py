@@ -33,6 +33,8 @@ urlpatterns = [
     # Under the site-wide CSP: Swagger UI sets its styles through the CSSOM,
     # which style-src does not govern, and its script comes from a file.
     path("docs/", api_docs, name="docs"),
+    # Before the router: publiccode.yml, DCAT-AP and CSV representations.
+    path("", include("interchange.api_urls")),
     path("", include(router.urls)),
     # [\s\S]: a path with a newline in it is still an unknown API path.
     re_path(r"^(?P<unknown>[\s\S]*)$", api_not_found),

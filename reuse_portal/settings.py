@@ -79,6 +79,11 @@ LOCAL_APPS = [
     "catalogue",
     "networks",
     "programme",
+    "interchange",
+    "impact",
+    "news",
+    "newsletter",
+    "discovery",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

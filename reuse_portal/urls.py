@@ -29,4 +29,9 @@ urlpatterns += i18n_patterns(
     path("", include("networks.urls")),
     path("", include("accounts.urls")),
     path("", include("programme.urls")),
+    path("", include("interchange.urls")),
+    path("", include("impact.urls")),
+    path("", include("news.urls")),
+    path("", include("newsletter.urls")),
+    path("", include("discovery.urls")),
 )
