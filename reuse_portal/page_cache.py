@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 
 STAMP_KEY = "page-cache:catalogue-stamp"
 # The apps whose content public pages show.
-CONTENT_APPS = ("catalogue", "networks", "programme", "publishing")
+CONTENT_APPS = ("catalogue", "networks", "programme", "publishing", "impact", "news")
 # Derived from the content, never shown: rebuilding it changes no page.
 DERIVED_MODELS = ("catalogue.SearchWord",)
 
