@@ -19,9 +19,9 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
-from reuse_portal.clients import client_address
+from reuse_portal.clients import client_address, window_counts
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # The API's language when the client asks for none: not the site's Dutch, but
@@ -216,33 +216,61 @@ class PagePagination(pagination.PageNumberPagination):
         return parameters
 
 
-class AnonymousRateThrottle(AnonRateThrottle):
-    """Anonymous clients' rate, read at each request from API_ANONYMOUS_RATE,
-    per client address (never a raw X-Forwarded-For), counted in Django's
-    default cache: shared by every worker and server."""
+class WindowThrottle(BaseThrottle):
+    """A rate per client in fixed windows, counted by `window_counts`: shared
+    by every worker and server, without a cache round trip per request."""
 
-    def get_rate(self) -> str:
+    scope = ""
+
+    def rate(self) -> str:
+        raise NotImplementedError
+
+    def ident(self, request) -> str | None:
+        """Who is counted; None: this request is not."""
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        ident = self.ident(request)
+        rate = self.rate()
+        self.seconds = None
+        if ident is not None and rate:
+            self.seconds = window_counts.wait(self.scope, ident, rate)
+        return self.seconds is None
+
+    def wait(self) -> int | None:
+        return self.seconds
+
+
+class AnonymousRateThrottle(WindowThrottle):
+    """Anonymous clients at API_ANONYMOUS_RATE, per client address (never a
+    raw X-Forwarded-For)."""
+
+    scope = "api-anonymous"
+
+    def rate(self) -> str:
         return settings.API_ANONYMOUS_RATE
 
-    def get_ident(self, request) -> str:
+    def ident(self, request) -> str | None:
+        if request.user and request.user.is_authenticated:
+            return None
         return client_address(request)
 
 
-class WriteRateThrottle(SimpleRateThrottle):
+class WriteRateThrottle(WindowThrottle):
     """Writes (POST, PUT, PATCH, DELETE) of signed-in clients, per user, at
     API_WRITE_RATE. Reads and anonymous requests are not counted here."""
 
-    scope = "write"
+    scope = "api-write"
 
-    def get_rate(self) -> str:
+    def rate(self) -> str:
         return settings.API_WRITE_RATE
 
-    def get_cache_key(self, request, view) -> str | None:
+    def ident(self, request) -> str | None:
         if request.method in SAFE_METHODS or not (
             request.user and request.user.is_authenticated
         ):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        return str(request.user.pk)
 
 
 class PortalApiMixin:

@@ -271,6 +271,15 @@ def fresh_search_understanding():
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_counts():
+    """Each test's rate limits count its own requests: what this process has
+    counted but not yet added to the (cleared) cache is forgotten too."""
+    from reuse_portal.clients import window_counts
+
+    window_counts.forget()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the portal's default language: a page requested
     in English by one test must not change what the next one saves (the
