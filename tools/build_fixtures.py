@@ -472,6 +472,25 @@ def network_objects() -> list[dict]:
     return objects + memberships + events
 
 
+def news_objects() -> list[dict]:
+    objects = []
+    for article in load_yaml("news.yaml") or []:
+        fields = {
+            "slug": article["slug"],
+            "kind": article["kind"],
+            "components": sorted([slug] for slug in article.get("components") or []),
+            "reuse_cases": sorted([slug] for slug in article.get("reuse_cases") or []),
+            "publication_state": "published",
+            "published_at": SEEDED_AT,
+            "source_reference": article["evidence"],
+        }
+        fields |= translated("title", article["title"])
+        fields |= translated("summary", article["summary"])
+        fields |= translated("body", article["body"])
+        objects.append({"model": "news.article", "fields": stamped(fields)})
+    return objects
+
+
 def main(argv: list[str]) -> int:
     csv_path = Path(argv[0]) if argv else DEFAULT_CSV
     with csv_path.open(encoding="utf-8") as source:
@@ -492,6 +511,7 @@ def main(argv: list[str]) -> int:
         + reuse_case_objects()
         + network_objects()
         + figure_objects()
+        + news_objects()
     )
     OUTPUT.write_text(
         json.dumps(objects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -201,11 +201,35 @@ def event_problems(entry: dict) -> Iterator[str]:
     yield from reference_problems(where, entry.get("evidence"))
 
 
+ARTICLE_KINDS = ("news", "story")
+
+
+def news_problems(entry: dict) -> Iterator[str]:
+    where = entry.get("slug", "?")
+    for field in ("title", "summary", "body"):
+        yield from translated_problems(f"{where}.{field}", entry.get(field))
+    for language, summary in (entry.get("summary") or {}).items():
+        if isinstance(summary, str) and len(summary) > 300:
+            yield f"{where}.summary [{language}]: longer than 300 characters"
+    if entry.get("kind") not in ARTICLE_KINDS:
+        yield f"{where}.kind: {entry.get('kind')!r} is not one of {ARTICLE_KINDS}"
+    known_components = component_slugs()
+    for slug in entry.get("components") or []:
+        if slug not in known_components:
+            yield f"{where}: unknown component {slug!r}"
+    known_cases = {case["slug"] for case in load("reuses.yaml") or []}
+    for slug in entry.get("reuse_cases") or []:
+        if slug not in known_cases:
+            yield f"{where}: unknown reuse case {slug!r}"
+    yield from reference_problems(where, entry.get("evidence"))
+
+
 CHECKS = {
     "components-": component_problems,
     "reuses": reuse_case_problems,
     "figures": figure_problems,
     "events": event_problems,
+    "news": news_problems,
 }
 
 
