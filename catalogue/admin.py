@@ -159,9 +159,19 @@ class ProviderAdmin(HistoryTranslationAdmin):
 
 @admin.register(ReuseCase)
 class ReuseCaseAdmin(PublishableAdmin, HistoryTranslationAdmin):
-    list_display = ("title", "year", "declared_by", "publication_state", "updated_at")
+    list_display = (
+        "title",
+        "year",
+        "stage",
+        "declared_by",
+        "organisation_public",
+        "publication_state",
+        "updated_at",
+    )
     list_filter = (
         "publication_state",
+        "stage",
+        "organisation_public",
         "year",
         ("organisations", admin.RelatedOnlyFieldListFilter),
     )
@@ -184,8 +194,12 @@ class ReuseCaseAdmin(PublishableAdmin, HistoryTranslationAdmin):
                     "components",
                     "organisations",
                     "declared_by",
+                    "organisation_public",
                     "year",
+                    "since",
+                    "stage",
                     "estimated_saving_eur",
+                    "estimated_saving_days",
                 )
             },
         ),

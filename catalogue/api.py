@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
@@ -33,6 +34,7 @@ from catalogue.serializers import (
     StatsSerializer,
     SubmissionSerializer,
 )
+from interchange.publiccode import api as publiccode
 from publishing import services as publishing
 from reuse_portal.rest import PortalApiMixin
 from reuse_portal.schema import deprecated_ordering_parameter
@@ -82,8 +84,16 @@ class IsSupplier(permissions.BasePermission):
     ),
     retrieve=extend_schema(parameters=[INCLUDE_PARAMETER]),
     create=extend_schema(
-        request=ComponentSubmissionSerializer,
-        responses={201: ComponentSubmissionSerializer},
+        request={
+            "application/json": ComponentSubmissionSerializer,
+            # A publiccode.yml file (interchange.publiccode): "*/yaml".
+            **dict.fromkeys(publiccode.MEDIA_TYPES, OpenApiTypes.BINARY),
+        },
+        responses={
+            201: ComponentSubmissionSerializer,
+            200: ComponentSubmissionSerializer,
+            202: RevisionSerializer,
+        },
     ),
     partial_update=extend_schema(
         request=ComponentSubmissionSerializer,
@@ -121,6 +131,21 @@ class ComponentViewSet(
         if self.request.method in permissions.SAFE_METHODS:
             return ComponentSerializer
         return ComponentSubmissionSerializer
+
+    def get_parsers(self) -> list:
+        parsers = super().get_parsers()
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            # A new component may also come as a publiccode.yml file.
+            parsers += [
+                publiccode.PubliccodeParser(),
+                publiccode.LegacyPubliccodeParser(),
+            ]
+        return parsers
+
+    def create(self, request, *args, **kwargs) -> Response:
+        if isinstance(request.data, publiccode.Upload):
+            return publiccode.create(self, request)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer) -> None:
         fields = dict(serializer.validated_data)

@@ -4,8 +4,10 @@ and the API."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import format_lazy
@@ -209,6 +211,26 @@ class ComponentFilter(django_filters.FilterSet):
         )
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, as UTC: PostgreSQL refuses offsets past ±15:59,
+    which ISO 8601 allows; a moment outside the years 1-9999 is invalid."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError) as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from error
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class ComponentApiFilter(ComponentFilter):
     """The API's: the pages' filters, plus `ordering`, the API's old name for
     `sort`, kept for one release."""
@@ -225,6 +247,20 @@ class ComponentApiFilter(ComponentFilter):
 
     ordering = django_filters.ChoiceFilter(
         choices=[(value, value) for value in ORDERING_ALIASES], method="filter_sort"
+    )
+    # For harvesters: only what changed (`updated_at`) since a date or a
+    # moment; a date alone means its midnight, Brussels time unless the
+    # value says otherwise.
+    modified_since = UtcIsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Modified since"),
+        error_messages={
+            "invalid": _(
+                "Give an ISO 8601 date or date and time, such as 2026-11-01 "
+                "or 2026-11-01T08:00:00Z."
+            )
+        },
     )
 
     def sort_order(self) -> tuple[str, bool]:

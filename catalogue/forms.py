@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.licences import LICENCES
@@ -17,6 +18,8 @@ from catalogue.models import (
     Tag,
     logo_path,
 )
+from interchange.publiccode.documents import MAX_BYTES, Refused, too_large
+from interchange.publiccode.importer import read
 
 TRANSLATED = ("name", "summary", "description")
 
@@ -130,3 +133,49 @@ def submitted_links(formset) -> list[dict]:
     if len(set(urls)) != len(urls):
         raise ValidationError(_("Each link may appear only once."))
     return links
+
+
+class PubliccodeImportForm(forms.Form):
+    """A publiccode.yml file, uploaded or pasted: the component it
+    describes, or the changes to the component being edited."""
+
+    publiccode_file = forms.FileField(
+        label=_("publiccode.yml file"),
+        required=False,
+        help_text=format_lazy(_("At most {size} KB."), size=MAX_BYTES // 1024),
+    )
+    publiccode_text = forms.CharField(
+        label=_("Or paste its text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload, text = data.get("publiccode_file"), data.get("publiccode_text")
+        if bool(upload) == bool(text and text.strip()):
+            raise ValidationError(
+                _("Upload the file or paste its text: one of the two."),
+                code="one_source",
+            )
+        if upload and upload.size > MAX_BYTES:
+            self.add_refusal(too_large())
+            return data
+        try:
+            self.document = read(upload.read() if upload else text)
+        except Refused as refusal:
+            self.add_refusal(refusal)
+        return data
+
+    def add_refusal(self, refusal: ValidationError) -> None:
+        """The importer's messages, each with the key of the file it is about."""
+        if hasattr(refusal, "error_dict"):
+            messages = [
+                f"{key}: {message}"
+                for key, texts in refusal.message_dict.items()
+                for message in texts
+            ]
+        else:
+            messages = getattr(refusal, "messages", [str(refusal)])
+        self.add_error(None, messages)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import operator
 import re
 import uuid
+from decimal import Decimal
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -38,7 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Lower, Replace
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, Replace
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
@@ -284,7 +286,10 @@ class ProviderQuerySet(ComponentGroupQuerySet):
                 ),
                 reuse_count=Count(
                     "reuse_cases",
-                    filter=Q(reuse_cases__publication_state=published),
+                    filter=Q(
+                        reuse_cases__publication_state=published,
+                        reuse_cases__organisation_public=True,
+                    ),
                     distinct=True,
                 ),
             )
@@ -300,7 +305,11 @@ class ProviderQuerySet(ComponentGroupQuerySet):
                     component__publication_state=PublicationState.PUBLISHED
                 ).select_related("component"),
             ),
-            models.Prefetch("reuse_cases", queryset=ReuseCase.objects.for_listing()),
+            # Only the cases whose organisations agreed to be named.
+            models.Prefetch(
+                "reuse_cases",
+                queryset=ReuseCase.objects.for_listing().naming_organisations(),
+            ),
         )
 
 
@@ -1052,21 +1061,72 @@ class ComponentOrganisation(models.Model):
     natural_key.dependencies = ["catalogue.component", "catalogue.provider"]
 
 
+class ReuseStage(models.TextChoices):
+    PRODUCTION = "production", _("In production")
+    TRIAL = "trial", _("Trial or pilot")
+
+
+# What a person-day of work costs a public body, when a declaration states
+# its saving in days: settings.REUSE_DAY_RATE_EUR overrides it.
+DEFAULT_DAY_RATE_EUR = Decimal(600)
+
+
+def day_rate_eur() -> Decimal:
+    return Decimal(getattr(settings, "REUSE_DAY_RATE_EUR", DEFAULT_DAY_RATE_EUR))
+
+
 class ReuseCaseQuerySet(PublishableQuerySet, SlugQuerySet):
+    # A declaration's address is made from its project's name, as a
+    # component's is from its name.
+    free_slug = ComponentQuerySet.free_slug
+
     def published(self) -> ReuseCaseQuerySet:
         """A case is public when it is published; the components it links
         are filtered where they are shown."""
         return self.filter(publication_state=PublicationState.PUBLISHED)
 
-    def for_listing(self) -> ReuseCaseQuerySet:
-        return self.published().prefetch_related(
-            "organisations",
+    def with_public_organisations(self) -> ReuseCaseQuerySet:
+        """`organisations` prefetched as the public may see them: empty for
+        a case whose organisation did not agree to be named."""
+        # The prefetch's own filter reuses this join (Django makes the
+        # next filter of a many-to-many prefetch "sticky"), so the consent
+        # read is the one of the case each organisation is fetched for.
+        return self.prefetch_related(
             models.Prefetch(
-                "components",
-                queryset=Component.objects.published()
-                .select_related("provider")
-                .order_by("name", "pk"),
-            ),
+                "organisations",
+                queryset=Provider.objects.filter(reuse_cases__organisation_public=True),
+            )
+        )
+
+    def naming_organisations(self) -> ReuseCaseQuerySet:
+        """Cases whose organisations agreed to be named: what an
+        organisation's page may list as its reuses."""
+        return self.filter(organisation_public=True)
+
+    def declarations_of(self, organisation_id: int) -> ReuseCaseQuerySet:
+        """An organisation's own declarations, in every state, with their
+        history: what its members follow and update."""
+        return self.owned_with_history(Q(declared_by=organisation_id)).prefetch_related(
+            "components"
+        )
+
+    def with_saving_eur(self) -> ReuseCaseQuerySet:
+        """`saving_eur`: the estimated saving in euros, person-days
+        converted at the day rate; None when the declaration gives none."""
+        return self.annotate(saving_eur=ReuseCase.saving_eur_expression())
+
+    def for_listing(self) -> ReuseCaseQuerySet:
+        return (
+            self.published()
+            .with_public_organisations()
+            .prefetch_related(
+                models.Prefetch(
+                    "components",
+                    queryset=Component.objects.published()
+                    .select_related("provider")
+                    .order_by("name", "pk"),
+                ),
+            )
         )
 
 
@@ -1102,12 +1162,30 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         verbose_name=_("declared by"),
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    # Declarations say when the reuse started, and how far it went.
+    since = models.DateField(_("in use since"), null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=ReuseStage, blank=True)
     estimated_saving_eur = models.DecimalField(
         _("estimated saving (EUR)"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
+    )
+    # Kept as declared: converted at the day rate when figures are computed,
+    # so that a new rate applies to every declaration alike.
+    estimated_saving_days = models.PositiveIntegerField(
+        _("estimated saving (person-days)"),
+        null=True,
+        blank=True,
+        help_text=_("Converted to euros at the portal's day rate."),
+    )
+    # Off: the reuse counts, but no page, export or API names the
+    # organisations of this case.
+    organisation_public = models.BooleanField(
+        _("organisation named publicly"),
+        default=True,
+        help_text=_("The reusing organisations agreed to be named on the portal."),
     )
     # Only a real quotation, verbatim and in the language it was said in.
     quote = models.TextField(_("quotation"), blank=True, max_length=2000)
@@ -1141,6 +1219,14 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
                 violation_error_message=_("An estimated saving cannot be negative."),
             ),
             models.CheckConstraint(
+                condition=Q(estimated_saving_eur__isnull=True)
+                | Q(estimated_saving_days__isnull=True),
+                name="catalogue_reusecase_saving_in_one_unit",
+                violation_error_message=_(
+                    "Give the saving in euros or in person-days, not both."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(quote="") | ~Q(quote_speaker="") & ~Q(quote_language=""),
                 name="catalogue_reusecase_quote_attributed",
                 violation_error_message=_(
@@ -1163,6 +1249,33 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     @property
     def owner_organisation_id(self) -> int | None:
         return self.declared_by_id
+
+    # A declaration is created with its component and organisation.
+    RELATED_CHANGES = ("components", "organisations")
+
+    def related_value(self, name: str) -> list:
+        """Reads the relation: one query."""
+        return sorted(getattr(self, name).values_list("slug", flat=True))
+
+    def as_related_value(self, name: str, value) -> list:
+        return sorted(getattr(item, "slug", item) for item in value)
+
+    def set_related(self, name: str, value: list) -> None:
+        related = Component if name == "components" else Provider
+        getattr(self, name).set(related.objects.filter(slug__in=value))
+
+    @staticmethod
+    def saving_eur_expression(prefix: str = "") -> Coalesce:
+        """The saving in euros of the case reached through `prefix`
+        ("reusecase__" from a link table): euros as declared, or
+        person-days times the day rate."""
+        money = models.DecimalField(max_digits=14, decimal_places=2)
+        return Coalesce(
+            f"{prefix}estimated_saving_eur",
+            Cast(f"{prefix}estimated_saving_days", money)
+            * Value(day_rate_eur(), output_field=money),
+            output_field=money,
+        )
 
 
 def key_figures() -> dict[str, int]:

@@ -16,7 +16,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from catalogue.filters import ComponentFilter
-from catalogue.forms import ComponentForm, LinkFormSet, submitted_links
+from catalogue.forms import (
+    ComponentForm,
+    LinkFormSet,
+    PubliccodeImportForm,
+    submitted_links,
+)
 from catalogue.models import (
     BuildingBlock,
     CollaborationModel,
@@ -26,8 +31,10 @@ from catalogue.models import (
     key_figures,
 )
 from catalogue.search import thesaurus_suggestions
+from interchange.dcat.alternates import AlternatesMixin
+from interchange.publiccode.importer import import_publiccode
 from publishing import services as publishing
-from publishing.models import Action
+from publishing.models import Action, PublicationState
 from publishing.workflow import allowed
 from reuse_portal.page_cache import cached_for_visitors
 
@@ -94,7 +101,7 @@ class ComponentListView(FilterView):
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
-class ComponentDetailView(DetailView):
+class ComponentDetailView(AlternatesMixin, DetailView):
     queryset = Component.objects.for_detail()
 
 
@@ -176,7 +183,22 @@ def edit_component(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _component_form(request: HttpRequest, *, component) -> HttpResponse:
     user = request.user
-    posted = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "draft")
+    # A publiccode.yml file has a form of its own on the page.
+    importing = request.method == "POST" and action == "import"
+    posted = request.POST if request.method == "POST" and not importing else None
+    import_form = PubliccodeImportForm(
+        request.POST if importing else None, request.FILES if importing else None
+    )
+    if importing and import_form.is_valid():
+        try:
+            imported = import_publiccode(
+                import_form.document, actor=user, target=component
+            )
+        except (ValidationError, PermissionDenied) as refusal:
+            import_form.add_refusal(refusal)
+        else:
+            return _imported(request, imported)
     form = ComponentForm(
         posted,
         request.FILES if posted is not None else None,
@@ -187,7 +209,6 @@ def _component_form(request: HttpRequest, *, component) -> HttpResponse:
         prefix="links",
         initial=component.related_value("links") if component else None,
     )
-    action = request.POST.get("action", "draft")
     preview = None
     if posted is not None and form.is_valid() and links.is_valid():
         try:
@@ -200,12 +221,17 @@ def _component_form(request: HttpRequest, *, component) -> HttpResponse:
                 return redirect("catalogue:submission-list")
         except (ValidationError, PermissionDenied) as refusal:
             form.add_error(None, getattr(refusal, "messages", [str(refusal)]))
-    has_errors = bool(form.errors) or (posted is not None and not links.is_valid())
+    has_errors = (
+        bool(form.errors)
+        or (posted is not None and not links.is_valid())
+        or bool(import_form.errors)
+    )
     return render(
         request,
         "catalogue/component_form.html",
         {
             "form": form,
+            "import_form": import_form,
             "links": links,
             "has_errors": has_errors,
             "component": component,
@@ -216,6 +242,25 @@ def _component_form(request: HttpRequest, *, component) -> HttpResponse:
         # Errors answer 400, so that tools and tests see them too.
         status=400 if has_errors else 200,
     )
+
+
+def _imported(request: HttpRequest, imported) -> HttpResponse:
+    """After a publiccode.yml import: the draft to review and submit, or,
+    for a published component, the list where its revision waits."""
+    for warning in imported.warnings:
+        messages.warning(request, warning)
+    if imported.revision is not None:
+        messages.success(
+            request, _("Imported: the changes are sent to the moderators.")
+        )
+        return redirect("catalogue:submission-list")
+    if imported.component.publication_state == PublicationState.DRAFT:
+        messages.success(
+            request, _("Imported as a draft: check it, then submit it for review.")
+        )
+    else:
+        messages.success(request, _("Imported: check the changes."))
+    return redirect("catalogue:component-edit", slug=imported.component.slug)
 
 
 def _save_component(component, form, changes: dict, user, submit: bool) -> None:

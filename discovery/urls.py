@@ -1,5 +1,44 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from discovery import feeds, views
+from reuse_portal.page_cache import cached_for_visitors
 
 app_name = "discovery"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "feeds/components/",
+        cached_for_visitors(feeds.ComponentFeed()),
+        name="component-feed",
+    ),
+    path(
+        "feeds/components/provider/<slug:slug>/",
+        cached_for_visitors(feeds.ProviderComponentFeed()),
+        name="provider-component-feed",
+    ),
+    path(
+        "feeds/components/building-block/<slug:slug>/",
+        cached_for_visitors(feeds.BuildingBlockComponentFeed()),
+        name="buildingblock-component-feed",
+    ),
+    path(
+        "feeds/components/network/<slug:slug>/",
+        cached_for_visitors(feeds.NetworkComponentFeed()),
+        name="network-component-feed",
+    ),
+    path(
+        "account/saved-searches/",
+        views.saved_search_list,
+        name="saved-search-list",
+    ),
+    path(
+        "account/saved-searches/new/",
+        views.saved_search_create,
+        name="saved-search-create",
+    ),
+    path(
+        "account/saved-searches/<int:pk>/delete/",
+        views.saved_search_delete,
+        name="saved-search-delete",
+    ),
+]

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import datetime
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import (
     MAX_TEXT_LENGTH,
     Component,
     Domain,
+    Language,
     Provider,
     SlugNaturalKeyMixin,
     SlugQuerySet,
@@ -84,8 +91,37 @@ class Network(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     def owner_organisation_id(self) -> int | None:
         return self.coordinator_id
 
+    def is_member(self, user) -> bool:
+        """Whether `user` holds a personal membership (any role)."""
+        return (
+            user.is_authenticated
+            and user.is_active
+            and self.memberships.filter(user=user).exists()
+        )
+
+    def is_coordinator(self, user) -> bool:
+        """Coordinators are the people named in a coordinator membership:
+        they decide who joins."""
+        return (
+            user.is_authenticated
+            and user.is_active
+            and self.memberships.filter(
+                user=user, role=Membership.Role.COORDINATOR
+            ).exists()
+        )
+
 
 class MembershipQuerySet(models.QuerySet):
+    def contacts(self) -> MembershipQuerySet:
+        """The people of a network who can be reached: members with an
+        account and an e-mail address, shown to the other members only."""
+        return (
+            self.filter(user__is_active=True)
+            .exclude(user__email="")
+            .select_related("user", "organisation")
+            .order_by("role", "person_name", "pk")
+        )
+
     def get_by_natural_key(
         self, network_slug: str, organisation_slug: str
     ) -> Membership:
@@ -117,9 +153,11 @@ class Membership(models.Model):
         verbose_name=_("organisation"),
     )
     person_name = models.CharField(_("person"), max_length=200, blank=True)
+    # A person who joined through the portal leaves with their account:
+    # their name must not stay behind in the public member list.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.CASCADE,
         null=True,
         blank=True,
         related_name="memberships",
@@ -145,6 +183,12 @@ class Membership(models.Model):
                 condition=Q(person_name=""),
                 name="networks_membership_unique_organisation",
             ),
+            # An accepted join request makes one personal membership.
+            models.UniqueConstraint(
+                fields=["network", "user"],
+                condition=Q(user__isnull=False),
+                name="networks_membership_unique_user",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,15 +201,41 @@ class Membership(models.Model):
     natural_key.dependencies = ["networks.network", "catalogue.provider"]
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Europe/Brussels."),
+            code="time_zone",
+            params={"value": value},
+        )
+
+
+DEFAULT_EVENT_TIME_ZONE = "Europe/Brussels"
+
+
 class EventQuerySet(SlugQuerySet):
     def published(self) -> EventQuerySet:
+        """Events are not moderated one by one: they are public with their
+        network, and only then."""
         return self.filter(network__publication_state=PublicationState.PUBLISHED)
 
+    def in_calendars(self) -> EventQuerySet:
+        """The events a calendar can hold: a day or a time is known. An event
+        known only by its month would land on a made-up day."""
+        return self.exclude(precision=Event.Precision.MONTH)
+
     def upcoming(self) -> EventQuerySet:
-        return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+        """Still to come or under way."""
+        now = timezone.now()
+        return self.filter(Q(starts_at__gte=now) | Q(ends_at__gte=now)).order_by(
+            "starts_at"
+        )
 
     def past(self) -> EventQuerySet:
-        return self.filter(starts_at__lt=timezone.now()).order_by("-starts_at")
+        now = timezone.now()
+        return self.filter(
+            Q(starts_at__lt=now), Q(ends_at__isnull=True) | Q(ends_at__lt=now)
+        ).order_by("-starts_at")
 
 
 class Event(SlugNaturalKeyMixin, TimestampedModel):
@@ -198,8 +268,28 @@ class Event(SlugNaturalKeyMixin, TimestampedModel):
         choices=Precision,
         default=Precision.MINUTE,
     )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=DEFAULT_EVENT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Where the times are given, as an IANA name (Europe/Brussels): "
+            "pages and calendars show them in this zone."
+        ),
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Language),
+        size=len(Language),
+        verbose_name=_("languages of the event"),
+        default=list,
+        blank=True,
+    )
+    registration_url = models.URLField(
+        _("registration link"), max_length=500, blank=True
+    )
     recording_url = models.URLField(_("recording"), max_length=500, blank=True)
     source_reference = models.CharField(
         _("source reference"), max_length=300, blank=True
@@ -228,12 +318,128 @@ class Event(SlugNaturalKeyMixin, TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("networks:event-detail", args=[self.slug])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            # Only a row written around the validator gets here.
+            return zoneinfo.ZoneInfo(DEFAULT_EVENT_TIME_ZONE)
+
+    @property
+    def local_start(self) -> datetime:
+        """The start in the event's own time zone (the date filter's "T"
+        then gives its abbreviation: CET, CEST...)."""
+        return timezone.localtime(self.starts_at, self.zone)
+
+    @property
+    def local_end(self) -> datetime | None:
+        return timezone.localtime(self.ends_at, self.zone) if self.ends_at else None
+
+    @property
+    def start_text(self) -> str:
+        """The start as much as it is known, in the event's zone, in words
+        of the current language."""
+        formats = {self.Precision.MONTH: "F Y", self.Precision.DAY: "j F Y"}
+        return date_format(self.local_start, formats.get(self.precision, "j F Y, H:i"))
+
+    @property
+    def zone_abbreviation(self) -> str:
+        """CET, CEST...: only beside a time of day."""
+        if self.precision != self.Precision.MINUTE:
+            return ""
+        return self.local_start.tzname() or ""
+
+    @property
+    def in_calendar(self) -> bool:
+        return self.precision != self.Precision.MONTH
+
     @property
     def start_iso(self) -> str:
         """The start as precisely as it is known, for `<time datetime>`."""
-        start = timezone.localtime(self.starts_at)
+        start = self.local_start
         if self.precision == self.Precision.MONTH:
             return start.strftime("%Y-%m")
         if self.precision == self.Precision.DAY:
             return start.date().isoformat()
         return start.isoformat()
+
+
+class JoinRequestState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self) -> JoinRequestQuerySet:
+        return self.filter(state=JoinRequestState.PENDING)
+
+
+class JoinRequest(models.Model):
+    """A signed-in user's request to join a network, decided by one of its
+    coordinators or a moderator. Only `networks.services` changes it."""
+
+    network = models.ForeignKey(
+        Network,
+        models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("network"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="network_join_requests",
+        verbose_name=_("user"),
+    )
+    message = models.TextField(
+        _("message to the coordinator"),
+        blank=True,
+        max_length=1000,
+        validators=[MaxLengthValidator(1000)],
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=JoinRequestState,
+        default=JoinRequestState.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request to join a network")
+        verbose_name_plural = _("requests to join a network")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Asking twice waits for the same answer; after a refusal the
+            # user may ask again.
+            models.UniqueConstraint(
+                fields=["network", "user"],
+                condition=Q(state=JoinRequestState.PENDING),
+                name="networks_one_pending_join_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.network}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == JoinRequestState.PENDING

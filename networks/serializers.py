@@ -62,8 +62,11 @@ class EventSerializer(serializers.ModelSerializer):
             "starts_at",
             "ends_at",
             "precision",
+            "timezone",
             "location",
             "online_url",
+            "languages",
+            "registration_url",
             "recording_url",
             "updated_at",
         ]

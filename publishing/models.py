@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     PROPOSE_REVISION = "propose_revision", _("Propose a revision")
     ACCEPT_REVISION = "accept_revision", _("Accept the revision")
     REJECT_REVISION = "reject_revision", _("Reject the revision")
+    # The organisation takes back what it submitted or published.
+    WITHDRAW = "withdraw", _("Withdraw")
 
 
 # Moderators' decisions: what submitters are told about and look for.

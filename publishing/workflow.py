@@ -57,6 +57,11 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.REJECT_REVISION: Rule(
         frozenset({State.PUBLISHED}), None, MODERATOR, reason_required=True
     ),
+    Action.WITHDRAW: Rule(
+        frozenset({State.SUBMITTED, State.CHANGES_REQUESTED, State.PUBLISHED}),
+        State.ARCHIVED,
+        frozenset({Role.SUPPLIER}),
+    ),
 }
 # The moves of the entry's own state, in the order the admin offers them.
 STATE_ACTIONS = (
@@ -65,6 +70,7 @@ STATE_ACTIONS = (
     Action.REQUEST_CHANGES,
     Action.REJECT,
     Action.ARCHIVE,
+    Action.WITHDRAW,
 )
 
 

@@ -26,7 +26,7 @@ STAMP_KEY = "page-cache:catalogue-stamp"
 # The apps whose content public pages show.
 CONTENT_APPS = ("catalogue", "networks", "programme", "publishing", "impact", "news")
 # Derived from the content, never shown: rebuilding it changes no page.
-DERIVED_MODELS = ("catalogue.SearchWord",)
+DERIVED_MODELS = ("catalogue.SearchWord", "networks.JoinRequest")
 
 
 def catalogue_stamp() -> str:

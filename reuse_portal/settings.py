@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -303,6 +304,8 @@ else:
 # How long an anonymous visitor's page is kept at most; any change to the
 # content makes it stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Euros per person-day, for reuse declarations that state their saving in days.
+REUSE_DAY_RATE_EUR = Decimal(os.environ.get("REUSE_DAY_RATE_EUR", "600"))
 
 # The portal's public contact point, shown on the About pages (the address
 # the ReUse programme publishes).

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from interchange.dcat.urls import id_patterns
 from reuse_portal.views import favicon, healthz, media
 
 # The back office is the portal's, not Django's.
@@ -18,9 +19,12 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", include("reuse_portal.api")),
+    # Persistent identifiers of the catalogue's records (DCAT-AP).
+    *id_patterns,
     # Logos, served by Django when no proxy does it; names are generated, so a
     # path can only ever reach a file the portal stored.
     re_path(r"^media/(?P<path>logos/[0-9a-f]{32}\.(?:png|jpeg|gif|webp))$", media),
+    path("", include("discovery.root_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,302 @@
+"""The catalogue's CSV shape: one row per component, its columns, how each
+value is written into a cell and read back from one.
+
+The export and the import both use this module, so a file the portal wrote
+reads back unchanged; when the content model changes, only this module
+follows it. Values are codes and slugs (`api`, `smals`), not labels, so that
+a file reads back the same whatever the language it was exported in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator, validate_slug
+from django.db.models import Model
+
+from catalogue.licences import LICENCES
+from catalogue.models import (
+    ComponentKind,
+    GovernmentLevel,
+    Language,
+    LifecycleStatus,
+    LinkKind,
+)
+from catalogue.search import LANGUAGE_CODES
+
+# Between the items of a list cell (tags, languages, organisations).
+LIST_SEPARATOR = "; "
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (OWASP "CSV injection"): such a cell is written behind an apostrophe, which
+# the import removes again. So is a cell that already starts with an
+# apostrophe and one of these (or a second apostrophe), so that every text
+# reads back as it was; "'t Stad" is written as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+TRANSLATED = ("name", "summary", "description")
+
+
+class CellError(ValueError):
+    """A cell's value the catalogue cannot take; the message says why."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    # The component's value for the cell (an export-only column may need
+    # the `context`, e.g. to build an absolute URL).
+    read: Callable
+    # The cell's text as the value the publishing services take, or None for
+    # a column that is exported only.
+    parse: Callable[[str], object] | None = None
+
+    @property
+    def imported(self) -> bool:
+        return self.parse is not None
+
+
+def _escaped(text: str) -> bool:
+    return text.startswith(ESCAPE) and text[1:].startswith((*FORMULA_STARTS, ESCAPE))
+
+
+def escape(text: str) -> str:
+    if text.startswith(FORMULA_STARTS) or _escaped(text):
+        return ESCAPE + text
+    return text
+
+
+def unescape(text: str) -> str:
+    return text[1:] if _escaped(text) else text
+
+
+def split_list(text: str) -> list[str]:
+    """Items separated by `;` (or `,`, as people type them), blanks dropped."""
+    return [item.strip() for item in text.replace(",", ";").split(";") if item.strip()]
+
+
+# Values of the cells.
+
+
+def clean_text(text: str) -> str:
+    # Spreadsheets save line breaks inside cells as CRLF.
+    return text.replace("\r\n", "\n").strip()
+
+
+def choice(choices: type, *, default: str | None = None) -> Callable[[str], str]:
+    values = [value for value, _label in choices.choices]
+
+    def parse(text: str) -> str:
+        text = clean_text(text)
+        if not text and default is not None:
+            return default
+        if text not in values:
+            raise CellError(
+                f"unknown value {text!r}; use one of: {', '.join(values)}"
+                if text
+                else f"required; use one of: {', '.join(values)}"
+            )
+        return text
+
+    return parse
+
+
+def licence(text: str) -> str:
+    text = clean_text(text)
+    known = [identifier for identifier, _label in LICENCES]
+    if text and text not in known:
+        raise CellError(
+            f"unknown licence {text!r}; use an SPDX identifier of: {', '.join(known)}"
+        )
+    return text
+
+
+def languages(text: str) -> list[str]:
+    codes = split_list(text)
+    known = [value for value, _label in Language.choices]
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise CellError(
+            f"unknown language {', '.join(unknown)}; use: {', '.join(known)}"
+        )
+    # In the order of the choices, each once: as the web form saves them.
+    return [code for code in known if code in codes]
+
+
+def email(text: str) -> str:
+    text = clean_text(text)
+    if text:
+        try:
+            EmailValidator()(text)
+        except ValidationError:
+            raise CellError(f"not an e-mail address: {text!r}") from None
+    return text
+
+
+def slug_list(text: str) -> list[str]:
+    return sorted(set(split_list(text)))
+
+
+def slug(text: str) -> str | None:
+    return clean_text(text) or None
+
+
+def key(text: str) -> str:
+    """The component's slug: what matches a row to a component."""
+    text = clean_text(text)
+    if not text:
+        raise CellError("required: the slug names the component")
+    try:
+        validate_slug(text)
+    except ValidationError:
+        raise CellError(
+            f"{text!r} is not a slug (letters, digits, hyphens and underscores)"
+        ) from None
+    return text
+
+
+# Links: one a line, "<kind> <url> [<language>] <title>", e.g.
+# "documentation https://example.org/guide [fr] Guide d'utilisation".
+
+
+def format_link(link) -> str:
+    parts = [link.kind, link.url]
+    if link.language or link.title.startswith("["):
+        parts.append(f"[{link.language}]")
+    if link.title:
+        parts.append(link.title)
+    return " ".join(parts)
+
+
+def links(text: str) -> list[dict]:
+    parsed = []
+    for line in filter(None, (line.strip() for line in clean_text(text).split("\n"))):
+        kind, _space, rest = line.partition(" ")
+        url, _space, rest = rest.strip().partition(" ")
+        rest = rest.strip()
+        language = ""
+        if rest.startswith("[") and "]" in rest:
+            language, _bracket, rest = rest[1:].partition("]")
+            rest = rest.strip()
+        parsed.append(_link(kind, url, language, rest, line))
+    urls = [link["url"] for link in parsed]
+    if len(set(urls)) != len(urls):
+        raise CellError("a link appears twice")
+    return parsed
+
+
+def _link(kind: str, url: str, language: str, title: str, line: str) -> dict:
+    kinds = [value for value, _label in LinkKind.choices]
+    if kind not in kinds:
+        raise CellError(
+            f"link {line!r}: unknown kind {kind!r}; start the line with one of: "
+            f"{', '.join(kinds)}"
+        )
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise CellError(f"link {line!r}: {url!r} is not an http(s) URL") from None
+    if language and language not in Language.values:
+        raise CellError(f"link {line!r}: unknown language {language!r}")
+    return {"kind": kind, "url": url, "title": title, "language": language}
+
+
+# The component's values (the export's queryset prefetches every relation).
+
+
+def slug_of(obj: Model | None) -> str:
+    return obj.slug if obj is not None else ""
+
+
+def organisations_of(component) -> str:
+    return LIST_SEPARATOR.join(
+        f"{role.organisation.slug} ({role.role}"
+        f"{'' if role.confirmed else ', unconfirmed'})"
+        for role in component.organisation_roles.all()
+    )
+
+
+def attribute(name: str) -> Callable:
+    return lambda component, context: getattr(component, name)
+
+
+def related_slug(name: str) -> Callable:
+    return lambda component, context: slug_of(getattr(component, name))
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("slug", attribute("slug"), key),
+    *(
+        Column(f"{field}_{code}", attribute(f"{field}_{code}"), clean_text)
+        for field in TRANSLATED
+        for code in LANGUAGE_CODES
+    ),
+    Column("acronym", attribute("acronym"), clean_text),
+    Column("kind", attribute("kind"), choice(ComponentKind)),
+    Column("provider", related_slug("provider"), slug),
+    # Organisation roles are not yet carried by the publishing services.
+    Column("organisations", lambda component, context: organisations_of(component)),
+    Column("building_block", related_slug("building_block"), slug),
+    Column("domain", related_slug("domain"), slug),
+    Column(
+        "lifecycle_status",
+        attribute("lifecycle_status"),
+        choice(LifecycleStatus, default=LifecycleStatus.NOT_STATED),
+    ),
+    Column(
+        "government_level",
+        attribute("government_level"),
+        choice(GovernmentLevel, default=GovernmentLevel.FEDERAL),
+    ),
+    Column("collaboration_model", related_slug("collaboration_model"), slug),
+    Column("licence", attribute("licence"), licence),
+    Column(
+        "languages",
+        lambda component, context: LIST_SEPARATOR.join(component.languages),
+        languages,
+    ),
+    Column(
+        "tags",
+        lambda component, context: LIST_SEPARATOR.join(
+            sorted(tag.slug for tag in component.tags.all())
+        ),
+        slug_list,
+    ),
+    Column(
+        "links",
+        lambda component, context: "\n".join(
+            format_link(link) for link in component.links.all()
+        ),
+        links,
+    ),
+    Column("support_name", attribute("support_name"), clean_text),
+    # Shown on the component's page whenever it is given.
+    Column("support_email", attribute("support_email"), email),
+    Column("support_phone", attribute("support_phone"), clean_text),
+    Column(
+        "url",
+        lambda component, context: context.absolute_url(component.get_absolute_url()),
+    ),
+    Column("reuse_count", lambda component, context: component.reuse_count),
+    Column(
+        "modified",
+        lambda component, context: component.updated_at.isoformat(timespec="seconds"),
+    ),
+)
+HEADER: tuple[str, ...] = tuple(column.name for column in COLUMNS)
+BY_NAME: dict[str, Column] = {column.name: column for column in COLUMNS}
+# Related objects named by slug in a cell, and where to find them.
+RELATED_COLUMNS = ("provider", "building_block", "domain", "collaboration_model")
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    return escape(str(value))
+
+
+def row_of(component, context) -> list[str]:
+    """The component's row, in HEADER's order."""
+    return [cell(column.read(component, context)) for column in COLUMNS]

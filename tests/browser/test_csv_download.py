@@ -1,0 +1,59 @@
+"""Downloading the catalogue's results as CSV in Chromium, as a visitor does:
+filter, click the link, open the file. It holds exactly the filtered
+components, every page of them, with and without JavaScript."""
+
+import csv
+import io
+import json
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+
+@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+def visitor(request, browser: Browser) -> Page:
+    context = browser.new_context(
+        java_script_enabled=request.param, accept_downloads=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+def published_of_kind(portal, kind: str) -> dict[str, str]:
+    """Slug -> French name of the published components of `kind`."""
+    script = (
+        "import json; from catalogue.models import Component; "
+        "print(json.dumps(dict(Component.objects.published()"
+        f".filter(kind={kind!r}).values_list('slug', 'name_fr'))))"
+    )
+    return json.loads(portal.manage("shell", "--no-imports", "-c", script))
+
+
+def test_the_download_holds_exactly_the_filtered_components(visitor: Page, portal):
+    visitor.goto(f"{portal.url}/en/catalogue/")
+    # The kind with the most components, so that its results span pages.
+    kind = visitor.locator("#facet-kind")
+    counts = kind.locator(".count").all_inner_texts()
+    biggest = max(range(len(counts)), key=lambda index: int(counts[index]))
+    checkbox = kind.locator("input[type=checkbox]").nth(biggest)
+    value = checkbox.get_attribute("value")
+    checkbox.check()
+    visitor.get_by_role("button", name="Apply filters").click()
+    total = int(visitor.locator("#results-title").inner_text().split()[0])
+
+    with visitor.expect_download() as download_info:
+        visitor.locator(".results a[href*='catalogue.csv']").click()
+    download = download_info.value
+    content = download.path().read_bytes()
+
+    assert download.suggested_filename.endswith(".csv")
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    slugs = [row["slug"] for row in rows]
+    assert total > 20  # more than one page of results
+    assert len(slugs) == len(set(slugs)) == total
+    assert {row["kind"] for row in rows} == {value}
+    # Every name, accents and all, as the database holds it.
+    assert {row["slug"]: row["name_fr"] for row in rows} == published_of_kind(
+        portal, value
+    )

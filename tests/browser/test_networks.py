@@ -1,0 +1,130 @@
+"""Joining a network in Chromium, on the real portal: a signed-in user asks
+on the network's page, the coordinator accepts on the requests page, the
+user hears of it by e-mail and then sees the members' contacts. axe-core on
+the new page types, in the three languages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+PASSWORD = "a-long-browser-password"
+NETWORK = "ehealth-network"
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+LANGUAGES = ("nl", "fr", "en")
+
+
+def serious_violations(page: Page, axe: Axe) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def check_page(page: Page, axe: Axe, address: str, lang: str) -> None:
+    response = page.goto(address)
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").count() == 1
+    assert serious_violations(page, axe) == []
+
+
+def log_in(page: Page, portal_url: str, username: str) -> None:
+    page.goto(f"{portal_url}/en/account/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
+
+
+@pytest.fixture(scope="module")
+def people(portal) -> None:
+    """The network's coordinator and a user who will ask to join."""
+    portal.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from accounts.models import User; from networks.models import Membership, "
+        "Network; "
+        f"network = Network.objects.get(slug={NETWORK!r}); "
+        "coordinator = User(username='net-coordinator', first_name='Cora', "
+        "last_name='Dinator', email='cora@example.org', language='en'); "
+        f"coordinator.set_password({PASSWORD!r}); coordinator.save(); "
+        "Membership.objects.create(network=network, user=coordinator, "
+        "person_name='Cora Dinator', role='coordinator'); "
+        "joiner = User(username='net-joiner', first_name='Jo', last_name='Iner', "
+        "email='jo@example.org', language='en'); "
+        f"joiner.set_password({PASSWORD!r}); joiner.save()",
+    )
+
+
+@pytest.fixture
+def coordinator_page(browser: Browser, portal, people) -> Page:
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, portal.url, "net-coordinator")
+    yield page
+    context.close()
+
+
+def test_a_user_joins_and_then_sees_the_contacts(
+    page: Page, coordinator_page: Page, portal, people
+):
+    axe = Axe()
+    network_page = f"{portal.url}/en/networks/{NETWORK}/"
+
+    # The user asks, through the form on the network's page.
+    log_in(page, portal.url, "net-joiner")
+    page.goto(network_page)
+    expect(page.locator("#contacts-title")).to_have_count(0)
+    page.get_by_label("Message to the coordinator (optional)").fill(
+        "I work on eHealth integrations."
+    )
+    page.get_by_role("button", name="Ask to join eHealth network").click()
+    expect(page.locator(".messages")).to_contain_text("Your request to join was sent")
+    expect(page.locator("main")).to_contain_text("You asked to join on")
+
+    # The coordinator finds the request from the network's page...
+    coordinator_page.goto(network_page)
+    coordinator_page.get_by_role("link", name="1 request to join is waiting").click()
+    expect(coordinator_page.locator("h1")).to_contain_text("Requests to join")
+    expect(coordinator_page.locator("main")).to_contain_text(
+        "I work on eHealth integrations."
+    )
+    for lang in LANGUAGES:
+        check_page(
+            coordinator_page,
+            axe,
+            f"{portal.url}/{lang}/networks/{NETWORK}/requests/",
+            lang,
+        )
+    # ... and accepts it.
+    coordinator_page.goto(f"{portal.url}/en/networks/{NETWORK}/requests/")
+    coordinator_page.get_by_role("button", name="Accept Jo Iner").click()
+    expect(coordinator_page.locator(".messages")).to_contain_text(
+        "Jo Iner is now a member of the network."
+    )
+
+    # The e-mail goes out once the worker runs.
+    portal.manage("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    mails = [mail for mail in portal.mails() if mail.to == "jo@example.org"]
+    assert [mail.subject for mail in mails] == ["[ReUse] Welcome to eHealth network"]
+
+    # The new member sees the members' contacts.
+    page.goto(network_page)
+    contacts = page.locator("section.contacts")
+    expect(contacts.get_by_role("link", name="cora@example.org")).to_be_visible()
+    expect(contacts).to_contain_text("Cora Dinator")
+    for lang in LANGUAGES:
+        check_page(page, axe, f"{portal.url}/{lang}/networks/{NETWORK}/", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_event_page_has_no_serious_violation(page: Page, portal_url, lang):
+    check_page(
+        page, Axe(), f"{portal_url}/{lang}/networks/events/ebsi4be-webinar-2021/", lang
+    )

@@ -1,0 +1,61 @@
+"""A signed-in user saves a catalogue search and finds it among her saved
+searches; both pages pass axe-core in the three languages."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_accessibility import AXE_OPTIONS
+
+PASSWORD = "a-long-test-password-for-saved-searches"
+
+
+def serious_violations(page: Page, axe: Axe) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_search_save_it_and_see_it_listed(page: Page, portal, lang):
+    username = f"saver-{lang}"
+    portal.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from accounts.models import User; "
+        f"user = User(username={username!r}, email='{username}@example.org', "
+        f"language={lang!r}); user.set_password({PASSWORD!r}); user.save()",
+    )
+    axe = Axe()
+    page.goto(f"{portal.url}/{lang}/account/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+
+    page.goto(f"{portal.url}/{lang}/catalogue/")
+    page.locator("#id_q").fill("ehealth")
+    page.locator("#id_q").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=ehealth"))
+    assert serious_violations(page, axe) == []
+    page.locator(".follow button[type=submit]").click()
+
+    expect(page).to_have_url(f"{portal.url}/{lang}/account/saved-searches/")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").count() == 1
+    expect(page.locator("[role=status]")).to_contain_text("ehealth")
+    saved = page.locator(".card-title a")
+    expect(saved).to_have_text("“ehealth”")
+    # The search as it was on the page (with the sort the form sent).
+    assert saved.get_attribute("href").startswith(f"/{lang}/catalogue/?q=ehealth")
+    assert serious_violations(page, axe) == []
+
+    # Deleting it leaves the page empty, and still accessible.
+    page.locator(".card form button").click()
+    expect(page.locator(".card")).to_have_count(0)
+    assert serious_violations(page, axe) == []
