@@ -303,6 +303,9 @@ else:
 # How long an anonymous visitor's page is kept at most; any change to the
 # content makes it stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The catalogue's facet counts and result counts per search and filters, for
+# everyone (signed in or not); like the pages, until the catalogue changes.
+CATALOGUE_COUNTS_SECONDS = int(os.environ.get("CATALOGUE_COUNTS_SECONDS", "600"))
 
 # The portal's public contact point, shown on the About pages (the address
 # the ReUse programme publishes).
