@@ -191,7 +191,9 @@ class ComponentViewSet(
         )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        return Response(FacetSerializer(filterset.facets(), many=True).data)
+        return Response(
+            FacetSerializer(filterset.facets(values_shown=None), many=True).data
+        )
 
 
 class SubmissionViewSet(PortalApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -3,10 +3,13 @@ and the API."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC
 
 import django_filters
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
@@ -26,6 +29,11 @@ from catalogue.models import (
     Provider,
 )
 from catalogue.search import MAX_QUERY_LENGTH
+from reuse_portal.page_cache import catalogue_stamp
+
+# The values a facet of the catalogue page lists at most, the most frequent:
+# thousands of providers would bury the results (and weigh on every page).
+FACET_VALUES_SHOWN = 15
 
 
 def published_networks(request) -> QuerySet:
@@ -157,40 +165,111 @@ class ComponentFilter(django_filters.FilterSet):
             keys = [lower_name.desc() if reverse else name]
         return [*keys, "pk"]
 
-    def facets(self) -> list[Facet]:
+    def facets(self, *, values_shown: int | None = FACET_VALUES_SHOWN) -> list[Facet]:
         """Every facet with its values and how many results each would give.
 
         A facet's counts apply the search and all the *other* facets, so that
         ticking a second value of the same facet widens the results, as the
-        counts promise. One query per facet, whatever the number of results.
+        counts promise. A facet lists at most `values_shown` values (None: all).
         """
+        if values_shown == FACET_VALUES_SHOWN:
+            return self.counts()["facets"]
+        return self._facets(self.counts()["counts"], values_shown)
+
+    def counts(self) -> dict:
+        """The facets (with their counts and labels), the number of results and
+        of matches, kept in the shared cache until the catalogue changes:
+        they are the same for every visitor, page and sort, and at 100,000
+        components counting them takes longer than the rest of the page."""
+        if not hasattr(self, "_counts"):
+            chosen = sorted(
+                (name, value)
+                for name, values in self.data.lists()
+                if name in self.filters and name != "sort"
+                for value in values
+            )
+            digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
+            key = f"catalogue-counts:{catalogue_stamp()}:{get_language()}:{digest}"
+            self._counts = cache.get(key)
+            if self._counts is None:
+                self._counts = self._count()
+                cache.set(key, self._counts, settings.CATALOGUE_COUNTS_SECONDS)
+        return self._counts
+
+    def _count(self) -> dict:
+        """One query per facet, one per facet whose values live in a table
+        (their labels), and when searching one for the matches (capped)."""
         chosen = self.chosen()
-        facets = []
-        for facet_name, value_path in self.FACETS.items():
-            queryset = self.queryset
-            for name, filter_ in self.filters.items():
-                if name not in (facet_name, "sort"):
-                    queryset = filter_.filter(queryset, chosen.get(name))
-            counts = dict(
-                queryset.order_by()
+        counts = {
+            facet_name: dict(
+                self._filtered(leaving_out={facet_name, "sort"})
+                .order_by()
                 .values_list(value_path)
                 .annotate(count=Count("pk", distinct=True))
                 .values_list(value_path, "count")
             )
-            facets.append(self._facet(facet_name, counts, chosen.get(facet_name)))
-        return facets
+            for facet_name, value_path in self.FACETS.items()
+        }
+        # Every component has one kind and one status: without a choice in
+        # one of them, its counts add up to the results.
+        unchosen = [name for name in ("kind", "status") if not chosen.get(name)]
+        results = sum(counts[unchosen[0]].values()) if unchosen else self.qs.count()
+        return {
+            "counts": counts,
+            "facets": self._facets(counts, FACET_VALUES_SHOWN),
+            "results": results,
+            "matches": self.match_count() if self.is_searching else results,
+        }
 
-    def choices(self, name: str) -> list[tuple[str, str]]:
-        """Every value the filter `name` accepts, with its label."""
+    def _facets(self, counts: dict, values_shown: int | None) -> list[Facet]:
+        chosen = self.chosen()
+        return [
+            self._facet(name, counts[name], chosen.get(name), values_shown)
+            for name in self.FACETS
+        ]
+
+    def match_count(self) -> int:
+        """How many components match the search and the filters, counted up
+        to MATCH_COUNT_CAP + 1 (the results list the best ranked of them)."""
+        text = self.chosen().get("q") or ""
+        return self._filtered(leaving_out={"q", "sort"}).count_matches(text)
+
+    def _filtered(self, *, leaving_out: set[str]) -> QuerySet:
+        """The queryset with every chosen filter applied but those named."""
+        chosen = self.chosen()
+        queryset = self.queryset
+        for name, filter_ in self.filters.items():
+            if name not in leaving_out:
+                queryset = filter_.filter(queryset, chosen.get(name))
+        return queryset
+
+    def choices(
+        self, name: str, *, among: set[str] | None = None
+    ) -> list[tuple[str, str]]:
+        """The values the filter `name` accepts (or those of them `among`),
+        with their labels, in the filter's order."""
         filter_ = self.filters[name]
         if isinstance(filter_, SlugMultipleChoiceFilter):
-            return [(obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)]
-        return [(str(value), str(label)) for value, label in filter_.extra["choices"]]
+            objects = filter_.get_queryset(self.request)
+            if among is not None:
+                objects = objects.filter(slug__in=among)
+            return [(obj.slug, str(obj)) for obj in objects]
+        return [
+            (str(value), str(label))
+            for value, label in filter_.extra["choices"]
+            if among is None or str(value) in among
+        ]
 
-    def _facet(self, name: str, counts: dict, chosen) -> Facet:
+    def _facet(
+        self, name: str, counts: dict, chosen, values_shown: int | None
+    ) -> Facet:
         filter_ = self.filters[name]
         selected = {getattr(item, "slug", item) for item in chosen or []}
-        choices = self.choices(name)
+        frequent = sorted(
+            (value for value, count in counts.items() if count and value is not None),
+            key=lambda value: -counts[value],
+        )[:values_shown]
+        shown = {str(value) for value in frequent} | selected
         options = [
             FacetOption(
                 value=value,
@@ -198,16 +277,17 @@ class ComponentFilter(django_filters.FilterSet):
                 count=counts.get(value, 0),
                 selected=value in selected,
             )
-            for value, label in choices
-            if counts.get(value) or value in selected
+            for value, label in self.choices(name, among=shown)
         ]
         errors = self.form.errors.get(name, []) if self.is_bound else []
         return Facet(
             name=name,
             label=str(filter_.label),
             options=options,
+            hidden_values=len([count for count in counts.values() if count])
+            - len(frequent),
             errors=[str(error) for error in errors],
-            valid_values=choices if errors else [],
+            valid_values=self.choices(name) if errors else [],
         )
 
 
@@ -286,6 +366,8 @@ class Facet:
     # A value in the request that the facet does not know, and what it knows.
     errors: list[str]
     valid_values: list[tuple[str, str]]
+    # How many values with results the facet does not list.
+    hidden_values: int = 0
 
     @property
     def selected_count(self) -> int:

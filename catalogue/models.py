@@ -49,6 +49,9 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.markup import refuse_active_content
 from catalogue.search import (
     LANGUAGE_CODES,
+    MATCH_COUNT_CAP,
+    RANKED_BY_NAME,
+    RANKED_BY_WORDS,
     SEARCH_CONFIGURATIONS,
     SIMPLE_SEARCH_CONFIGURATION,
     interleave,
@@ -467,24 +470,25 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         `catalogue.search.understand` explains) in NL, FR and EN, plus
         trigram similarity on names for typos. Annotates `relevance`; an
         acronym typed alone ranks its component first.
+
+        Only a bounded set of candidates is ranked (`RANKED_BY_WORDS` rows
+        that contain the words, `RANKED_BY_NAME` whose names look like
+        them), so that a word found in every one of 100,000 components costs
+        what a rare one does. Below those numbers, which the real catalogue
+        is, every match is ranked; `count_matches` says how many there are.
         """
         understood = understand(text)
         if understood is None:
             return self.annotate(relevance=Value(0.0)).none()
-        query = reduce(
-            operator.or_,
-            (
-                SearchQuery(understood.tsquery, config=config, search_type="raw")
-                for config in [
-                    *SEARCH_CONFIGURATIONS.values(),
-                    SIMPLE_SEARCH_CONFIGURATION,
-                ]
-            ),
-        )
+        query = _tsquery(understood)
         typed = " ".join(understood.words)
-        return self.filter(
-            Q(search_vector=query) | Q(names_text__trigram_word_similar=typed)
-        ).annotate(
+        ids = self.order_by().values("pk")
+        # One list of ids, each part found by its own index: the rows are
+        # then fetched by primary key, never by reading the whole table.
+        candidates = ids.filter(search_vector=query)[:RANKED_BY_WORDS].union(
+            ids.filter(names_text__trigram_word_similar=typed)[:RANKED_BY_NAME]
+        )
+        return self.filter(pk__in=candidates).annotate(
             # Names that merely look like the query weigh less than words
             # found: measured on the relevance set (tests/catalogue), 0.25
             # gives the best success@1.
@@ -492,6 +496,21 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             + 0.25 * TrigramWordSimilarity(typed, "names_text")
             + Case(When(acronym__iexact=typed, then=Value(10.0)), default=Value(0.0))
         )
+
+    def count_matches(self, text: str, *, up_to: int = MATCH_COUNT_CAP) -> int:
+        """How many components match `text`, counted up to `up_to` + 1: past
+        that, "more than `up_to`" is all a reader needs, and an exact count
+        of a common word would read every row."""
+        understood = understand(text)
+        if understood is None:
+            return 0
+        typed = " ".join(understood.words)
+        ids = self.order_by().values("pk")
+        # Two capped lookups, each by its own index, never a scan of every row.
+        matches = ids.filter(search_vector=_tsquery(understood))[: up_to + 1].union(
+            ids.filter(names_text__trigram_word_similar=typed)[: up_to + 1]
+        )
+        return min(matches.count(), up_to + 1)
 
     def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
         """Suggestions when a search finds nothing: the most similar names."""
@@ -542,6 +561,17 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         # What these components now say is part of the words search knows.
         SearchWord.objects.add_words_of(self)
         return updated
+
+
+def _tsquery(understood) -> SearchQuery:
+    """The understood words as one query over every language's dictionary."""
+    return reduce(
+        operator.or_,
+        (
+            SearchQuery(understood.tsquery, config=config, search_type="raw")
+            for config in [*SEARCH_CONFIGURATIONS.values(), SIMPLE_SEARCH_CONFIGURATION]
+        ),
+    )
 
 
 def kind_names() -> Case:

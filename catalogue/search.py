@@ -57,6 +57,13 @@ TYPO_SIMILARITY = 0.3
 # is nearest to "ehealth", then to "ehealthbox".
 CORRECTIONS = 2
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")
+# A search ranks at most this many components that contain its words, and
+# this many whose names look like them (typos): the cost of a search stays
+# bounded at 100,000 components (ranking reads each candidate's vector).
+RANKED_BY_WORDS = 400
+RANKED_BY_NAME = 100
+# Matches are counted up to this number; past it, "1,000+".
+MATCH_COUNT_CAP = 1000
 
 
 def _normalised(text: str) -> str:

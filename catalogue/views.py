@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,7 +32,7 @@ from catalogue.models import (
     ReuseCase,
     key_figures,
 )
-from catalogue.search import thesaurus_suggestions
+from catalogue.search import MATCH_COUNT_CAP, thesaurus_suggestions
 from interchange.dcat.alternates import AlternatesMixin
 from interchange.publiccode.importer import import_publiccode
 from publishing import services as publishing
@@ -56,6 +58,19 @@ class HomeView(TemplateView):
         )
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the number of results (counted once, kept with the
+    facets' counts) instead of counting them on every page."""
+
+    def __init__(self, *args, count: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 @method_decorator(cached_for_visitors, name="dispatch")
 class ComponentListView(FilterView):
     filterset_class = ComponentFilter
@@ -74,6 +89,11 @@ class ComponentListView(FilterView):
             "data": self.request.GET,
         }
 
+    def get_paginator(self, queryset, per_page: int, **kwargs) -> Paginator:
+        return CountedPaginator(
+            queryset, per_page, count=self.filterset.counts()["results"], **kwargs
+        )
+
     def paginate_queryset(self, queryset, page_size: int) -> tuple:
         try:
             return super().paginate_queryset(queryset, page_size)
@@ -88,6 +108,8 @@ class ComponentListView(FilterView):
         context["facets"] = filterset.facets()
         context["is_searching"] = filterset.is_searching
         context["page_missing"] = self.page_missing
+        context["match_count"] = filterset.counts()["matches"]
+        context["match_count_cap"] = MATCH_COUNT_CAP
         if filterset.is_searching and not context["paginator"].count:
             typed = filterset.chosen()["q"]
             context["suggestions"] = Component.objects.published().closest_names(typed)

@@ -306,6 +306,9 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Euros per person-day, for reuse declarations that state their saving in days.
 REUSE_DAY_RATE_EUR = Decimal(os.environ.get("REUSE_DAY_RATE_EUR", "600"))
+# The catalogue's facet counts and result counts per search and filters, for
+# everyone (signed in or not); like the pages, until the catalogue changes.
+CATALOGUE_COUNTS_SECONDS = int(os.environ.get("CATALOGUE_COUNTS_SECONDS", "600"))
 
 # The portal's public contact point, shown on the About pages (the address
 # the ReUse programme publishes).
