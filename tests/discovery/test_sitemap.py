@@ -59,6 +59,7 @@ def test_the_index_lists_every_section_by_its_absolute_address(client):
             "components",
             "providers",
             "networks",
+            "events",
             "reuse-cases",
             "news",
             "news-pages",
