@@ -5,6 +5,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils.translation import gettext
 
 from catalogue.models import (
     Component,
@@ -301,7 +302,8 @@ def test_the_command_imports_every_file_or_none(supplier, tmp_path, capsys):
         call_command("import_publiccode", good, bad, "--as", supplier.email)
 
     assert rows() == before
-    assert "maintenance: This key is required." in capsys.readouterr().err
+    # In the language the command speaks (the portal's, as every test).
+    assert f"maintenance: {gettext('This key is required.')}" in capsys.readouterr().err
 
     call_command("import_publiccode", good, "--submit", "--as", supplier.email)
     component = Component.objects.get(name_en="Sign Box")

@@ -73,7 +73,11 @@ def test_a_signed_in_user_asks_to_join_from_the_network_page(client, network):
     assert (join_request.user, join_request.network) == (user, network)
     assert join_request.message == "I run archiving at FOD."
     page = soup(client.get(network.get_absolute_url()))
-    assert "You asked to join on" in page.select_one("main").text
+    asked = translation.gettext(
+        "You asked to join on %(date)s. The coordinator's answer will reach you by "
+        "e-mail."
+    )
+    assert asked.split("%(date)s")[0] in page.select_one("main").text
     assert not page.select("form[action$='/join/']")
 
 
@@ -298,7 +302,12 @@ def test_the_contacts_are_hidden_from_everyone_else(client, network, member, who
     assert "mia@example.org" not in html
     # Personal members are counted, not named, in public.
     assert "Mia Member" not in html
-    assert "1 person has joined through the portal." in html
+    joined = translation.ngettext(
+        "%(counter)s person has joined through the portal.",
+        "%(counter)s people have joined through the portal.",
+        1,
+    )
+    assert joined % {"counter": 1} in html
 
 
 def test_a_members_page_is_never_stored_by_a_cache(client, network, member):

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils.translation import gettext
 
 from newsletter.models import Subscription
 
@@ -211,7 +212,13 @@ def test_too_many_requests_from_one_client_are_refused(subscribe):
     ]
 
     assert [a.status_code for a in answers] == [302] * 5 + [429]
-    assert "try again later" in answers[-1].text
+    assert (
+        gettext(
+            "Many subscriptions were asked from your connection in the "
+            "last hour. Please try again later."
+        )
+        in answers[-1].text
+    )
     assert len(mail.outbox) == 5
     # Another client is not held back.
     assert (
