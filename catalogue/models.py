@@ -814,21 +814,45 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     def owner_organisation_id(self) -> int | None:
         return self.provider_id
 
-    RELATED_CHANGES = ("tags", "links")
+    # What a change or a revision may hold besides the fields, each in the
+    # plain form revisions store: slugs and dictionaries.
+    RELATED_CHANGES = ("tags", "links", "organisations", "depends_on")
     LINK_FIELDS = ("kind", "url", "title", "language")
 
     def related_value(self, name: str) -> list:
         """Reads the relation: one query."""
         if name == "tags":
             return sorted(self.tags.values_list("slug", flat=True))
+        if name == "depends_on":
+            return sorted(self.depends_on.values_list("slug", flat=True))
+        if name == "organisations":
+            return [
+                {"organisation": slug, "role": role}
+                for slug, role in self.organisation_roles.order_by(
+                    "position", "pk"
+                ).values_list("organisation__slug", "role")
+            ]
         return [
             dict(zip(self.LINK_FIELDS, row, strict=True))
             for row in self.links.order_by("pk").values_list(*self.LINK_FIELDS)
         ]
 
     def as_related_value(self, name: str, value) -> list:
-        if name == "tags":
-            return sorted(getattr(tag, "slug", tag) for tag in value)
+        if name in ("tags", "depends_on"):
+            return sorted(getattr(item, "slug", item) for item in value)
+        if name == "organisations":
+            # (organisation, role) pairs or dictionaries, in their order.
+            pairs = (
+                (item["organisation"], item["role"]) if isinstance(item, dict) else item
+                for item in value
+            )
+            return [
+                {
+                    "organisation": getattr(organisation, "slug", organisation),
+                    "role": str(role),
+                }
+                for organisation, role in pairs
+            ]
         return [
             {field: link.get(field) or "" for field in self.LINK_FIELDS}
             for link in value
@@ -837,12 +861,73 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     def set_related(self, name: str, value: list) -> None:
         if name == "tags":
             self.tags.set(Tag.objects.filter(slug__in=value))
-            return
+        elif name == "depends_on":
+            self._set_dependencies(value)
+        elif name == "organisations":
+            self._set_organisations(value)
+        else:
+            self._set_links(value)
+
+    def _set_links(self, value: list) -> None:
         links = [ComponentLink(component=self, **link) for link in value]
         for link in links:
             link.full_clean(exclude=["component"])
         self.links.all().delete()
         ComponentLink.objects.bulk_create(links)
+
+    def _set_dependencies(self, slugs: list) -> None:
+        """Dependencies kept keep their note; a component named that no longer
+        exists (deleted while a revision waited) is left out."""
+        wanted = set(
+            Component.objects.filter(slug__in=slugs)
+            .exclude(pk=self.pk)
+            .values_list("pk", flat=True)
+        )
+        self.dependency_links.exclude(depends_on__in=wanted).delete()
+        kept = set(self.dependency_links.values_list("depends_on_id", flat=True))
+        ComponentDependency.objects.bulk_create(
+            ComponentDependency(component=self, depends_on_id=pk)
+            for pk in sorted(wanted - kept)
+        )
+
+    def _set_organisations(self, value: list) -> None:
+        """Roles kept keep whether they were confirmed; a new attribution is
+        confirmed only for the component's own organisation, until the
+        organisation it names confirms it."""
+        roles = OrganisationRole.values
+        unknown = sorted({item["role"] for item in value} - set(roles))
+        if unknown:
+            raise ValidationError(
+                {
+                    "organisations": _("Unknown role(s): %(roles)s.")
+                    % {"roles": ", ".join(unknown)}
+                }
+            )
+        providers = Provider.objects.in_bulk(
+            [item["organisation"] for item in value], field_name="slug"
+        )
+        current = {
+            (role.organisation_id, role.role): role
+            for role in self.organisation_roles.all()
+        }
+        kept: dict[tuple[int, str], ComponentOrganisation] = {}
+        for item in value:
+            provider = providers.get(item["organisation"])
+            key = (provider.pk if provider else None, item["role"])
+            if provider is None or key in kept:
+                continue
+            kept[key] = current.pop(key, None) or ComponentOrganisation(
+                component=self,
+                organisation=provider,
+                role=item["role"],
+                confirmed=provider.pk == self.provider_id,
+            )
+        ComponentOrganisation.objects.filter(
+            pk__in=[role.pk for role in current.values()]
+        ).delete()
+        for position, role in enumerate(kept.values()):
+            role.position = position
+            role.save()
 
     def after_publication_change(self) -> None:
         # Tags and the provider's names are searched through related_terms.

@@ -292,7 +292,9 @@ def _save_component(component, form, changes: dict, user, submit: bool) -> None:
         return
     entry = form.instance
     entry.slug = Component.objects.free_slug(form.first_name)
-    related = {name: changes[name] for name in Component.RELATED_CHANGES}
+    related = {
+        name: changes[name] for name in Component.RELATED_CHANGES if name in changes
+    }
     publishing.create(entry=entry, related=related, actor=user, submit=submit)
 
 

@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 from catalogue.models import (
     BuildingBlock,
     Component,
-    ComponentDependency,
-    ComponentOrganisation,
     Domain,
     Language,
     LinkKind,
@@ -66,6 +64,16 @@ class _Plan:
     organisations: list[tuple[Provider, str]]
     dependencies: list[Component]
     warnings: list[str]
+
+    @property
+    def related(self) -> dict:
+        """The relations as the publishing services take them."""
+        return {
+            "tags": self.tags,
+            "links": self.links,
+            "organisations": self.organisations,
+            "depends_on": self.dependencies,
+        }
 
 
 def read(raw: bytes | str) -> dict:
@@ -413,78 +421,24 @@ def _create(plan: _Plan, *, actor, submit: bool) -> Imported:
         source_reference=SOURCE_REFERENCE,
     )
     entry = publishing.create(
-        entry=entry,
-        related={"tags": plan.tags, "links": plan.links},
-        actor=actor,
-        submit=submit,
+        entry=entry, related=plan.related, actor=actor, submit=submit
     )
-    _set_parts(entry, plan, actor)
     return Imported(component=entry, created=True, warnings=plan.warnings)
 
 
 def _change(existing: Component, plan: _Plan, *, actor, submit: bool) -> Imported:
     outcome = publishing.change(
         entry=existing,
-        changes={**plan.fields, "tags": plan.tags, "links": plan.links},
+        changes={**plan.fields, **plan.related},
         actor=actor,
         submit=submit,
     )
-    warnings = list(plan.warnings)
-    if outcome.revision is None:
-        _set_parts(outcome.entry, plan, actor)
-    elif _parts_differ(existing, plan):
-        # Revisions hold fields, tags and links; not these (yet).
-        warnings.append(
-            _(
-                "The organisations and dependencies of a published component are "
-                "changed by the moderators: write to them."
-            )
-        )
     return Imported(
         component=outcome.entry,
         created=False,
         revision=outcome.revision,
-        warnings=warnings,
+        warnings=plan.warnings,
     )
-
-
-def _parts_differ(component: Component, plan: _Plan) -> bool:
-    organisations = list(
-        component.organisation_roles.order_by("position", "pk").values_list(
-            "organisation_id", "role"
-        )
-    )
-    dependencies = set(component.depends_on.values_list("pk", flat=True))
-    return organisations != [(p.pk, role) for p, role in plan.organisations] or (
-        dependencies != {c.pk for c in plan.dependencies}
-    )
-
-
-def _set_parts(component: Component, plan: _Plan, actor) -> None:
-    """Organisations and dependencies of an unpublished component, as the
-    file gives them. An attribution to another organisation than the
-    importer's stays unconfirmed until someone confirms it."""
-    organisation = getattr(actor, "organisation_id", None)
-    component.organisation_roles.all().delete()
-    ComponentOrganisation.objects.bulk_create(
-        ComponentOrganisation(
-            component=component,
-            organisation=provider,
-            role=role,
-            position=position,
-            confirmed=provider.pk == organisation or _may_moderate(actor),
-            source_reference=SOURCE_REFERENCE,
-        )
-        for position, (provider, role) in enumerate(plan.organisations)
-    )
-    component.dependency_links.all().delete()
-    ComponentDependency.objects.bulk_create(
-        ComponentDependency(component=component, depends_on=dependency)
-        for dependency in plan.dependencies
-        if dependency.pk != component.pk
-    )
-    # Organisation names are searched with the component.
-    component.after_publication_change()
 
 
 class FilesRefused(Exception):

@@ -9,6 +9,7 @@ a file reads back the same whatever the language it was exported in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from catalogue.models import (
     Language,
     LifecycleStatus,
     LinkKind,
+    OrganisationRole,
 )
 from catalogue.search import LANGUAGE_CODES
 
@@ -218,6 +220,34 @@ def organisations_of(component) -> str:
     )
 
 
+# "smals (developer); bosa (owner, unconfirmed)": whether an attribution is
+# confirmed is the catalogue's to say, so the import reads past it.
+ORGANISATION_ROLE = re.compile(
+    r"(?P<organisation>[-\w]+)\s*\(\s*(?P<role>\w+)\s*(?:,\s*unconfirmed\s*)?\)"
+)
+
+
+def organisations(text: str) -> list[dict]:
+    parsed = []
+    for item in filter(None, (part.strip() for part in clean_text(text).split(";"))):
+        match = ORGANISATION_ROLE.fullmatch(item)
+        if match is None:
+            raise CellError(
+                f"{item!r}: write each organisation as “slug (role)”, e.g. "
+                "“smals (developer)”, separated by semicolons"
+            )
+        if match["role"] not in OrganisationRole.values:
+            raise CellError(
+                f"{item!r}: unknown role {match['role']!r}; the roles are: "
+                f"{', '.join(OrganisationRole.values)}"
+            )
+        entry = {"organisation": match["organisation"], "role": match["role"]}
+        if entry in parsed:
+            raise CellError(f"{item!r} appears twice")
+        parsed.append(entry)
+    return parsed
+
+
 def attribute(name: str) -> Callable:
     return lambda component, context: getattr(component, name)
 
@@ -236,8 +266,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("acronym", attribute("acronym"), clean_text),
     Column("kind", attribute("kind"), choice(ComponentKind)),
     Column("provider", related_slug("provider"), slug),
-    # Organisation roles are not yet carried by the publishing services.
-    Column("organisations", lambda component, context: organisations_of(component)),
+    Column(
+        "organisations",
+        lambda component, context: organisations_of(component),
+        organisations,
+    ),
     Column("building_block", related_slug("building_block"), slug),
     Column("domain", related_slug("domain"), slug),
     Column(

@@ -268,6 +268,11 @@ class _Importer:
         self.tags = (
             set(Tag.objects.values_list("slug", flat=True)) if "tags" in columns else ()
         )
+        self.organisations = (
+            set(Provider.objects.values_list("slug", flat=True))
+            if "organisations" in columns
+            else ()
+        )
 
     # Checking: nothing is written.
 
@@ -339,6 +344,16 @@ class _Importer:
         ]
         if unknown_tags:
             row.reasons.append(f"tags: unknown tag(s) {', '.join(unknown_tags)}")
+        unknown_organisations = [
+            role["organisation"]
+            for role in row.values.get("organisations", [])
+            if role["organisation"] not in self.organisations
+        ]
+        if unknown_organisations:
+            row.reasons.append(
+                "organisations: unknown organisation(s) "
+                f"{', '.join(unknown_organisations)}"
+            )
         return row
 
     def _model_values(self, row: _Row, names) -> dict:

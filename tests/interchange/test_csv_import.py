@@ -15,6 +15,7 @@ from django.utils import translation
 from catalogue.models import (
     Component,
     ComponentKind,
+    ComponentOrganisation,
     LifecycleStatus,
     PublicationState,
     Tag,
@@ -279,6 +280,9 @@ BAD_CELLS = [
     ({"licence": "WTFPL"}, "unknown licence 'WTFPL'"),
     ({"tags": "identity; unheard-of"}, "unknown tag(s) unheard-of"),
     ({"languages": "nl; xx"}, "unknown language xx"),
+    ({"organisations": "nobody (owner)"}, "unknown organisation(s) nobody"),
+    ({"organisations": "smals (sponsor)"}, "unknown role 'sponsor'; the roles are"),
+    ({"organisations": "smals owner"}, "write each organisation as “slug (role)”"),
     ({"summary_nl": "x" * 301}, "summary_nl: Ensure this value has at most 300"),
 ]
 
@@ -404,15 +408,57 @@ def test_publishing_refuses_a_component_with_a_revision_awaiting_review(
     assert Revision.objects.open().get().proposed_changes == {"name_en": "Theirs"}
 
 
-def test_the_organisations_column_is_exported_only(client, moderator, tmp_path):
-    make_component(slug="kept")
+def test_organisations_change_through_a_revision_that_keeps_confirmations(
+    client, moderator, tmp_path
+):
+    owner = make_provider(slug="bosa")
+    developer = make_provider(slug="smals")
+    component = make_component(slug="kept", provider=owner)
+    ComponentOrganisation.objects.create(
+        component=component, organisation=owner, role="owner", confirmed=True
+    )
     rows = table(exported(client))
-    rows[0]["organisations"] = "someone (owner)"
+    assert rows[0]["organisations"] == "bosa (owner)"
+    rows[0]["organisations"] = "smals (developer); bosa (owner)"
     path = write_csv(tmp_path / "changes.csv", rows)
+
+    out, _err = run(path, "--apply", user=moderator)
+
+    assert "line 2: revision proposed kept: organisations" in out
+    revision = Revision.objects.open().get()
+    assert revision.proposed_changes == {
+        "organisations": [
+            {"organisation": "smals", "role": "developer"},
+            {"organisation": "bosa", "role": "owner"},
+        ]
+    }
+    # The public still sees the published attribution.
+    assert list(component.organisations.values_list("slug", flat=True)) == ["bosa"]
+
+    publishing.accept_revision(revision=revision, actor=moderator)
+
+    assert list(
+        component.organisation_roles.values_list(
+            "organisation__slug", "role", "confirmed"
+        )
+    ) == [("smals", "developer", False), ("bosa", "owner", True)]
+    assert developer.component_roles.get().position == 0
+
+
+def test_an_unconfirmed_attribution_reads_back_unchanged(client, moderator, tmp_path):
+    component = make_component(slug="kept")
+    ComponentOrganisation.objects.create(
+        component=component,
+        organisation=make_provider(slug="rsz"),
+        role="owner",
+        confirmed=False,
+    )
+    rows = table(exported(client))
+    assert rows[0]["organisations"] == "rsz (owner, unconfirmed)"
+    path = write_csv(tmp_path / "same.csv", rows)
 
     out, _err = run(path, user=moderator)
 
-    assert "Exported only, not read: organisations, url, reuse_count, modified." in out
     assert "line 2: kept: unchanged" in out
 
 

@@ -162,6 +162,37 @@ def test_a_file_for_a_published_component_becomes_a_revision(supplier, moderator
     assert component.licence == "EUPL-1.2"
 
 
+def test_a_revision_carries_the_organisations_and_dependencies(supplier, moderator):
+    component = import_publiccode(VALID, actor=supplier, submit=True).component
+    publishing.move(entry=component, action=Action.PUBLISH, actor=moderator)
+    changed = VALID.replace(
+        "mainCopyrightOwner: National Social Security Office; FPS Finance",
+        "mainCopyrightOwner: National Social Security Office",
+    ).replace("    - name: e-Box – Electronic mailbox\n", "")
+
+    imported = import_publiccode(changed, actor=supplier)
+
+    assert not imported.warnings[1:]
+    assert imported.revision.proposed_changes == {
+        "organisations": [
+            {"organisation": "rsz", "role": "owner"},
+            {"organisation": "smals", "role": "developer"},
+            {"organisation": "belnet", "role": "operator"},
+        ],
+        "depends_on": [],
+    }
+    # Published as it was until a moderator accepts the revision.
+    assert component.organisations.count() == 4
+    assert component.depends_on.count() == 1
+
+    publishing.accept_revision(revision=imported.revision, actor=moderator)
+
+    assert list(
+        component.organisation_roles.values_list("organisation__slug", "role")
+    ) == [("rsz", "owner"), ("smals", "developer"), ("belnet", "operator")]
+    assert not component.depends_on.exists()
+
+
 def test_a_file_never_changes_another_organisations_component(supplier, moderator):
     component = import_publiccode(VALID, actor=supplier).component
     other = make_user(organisation=Provider.objects.get(slug="belnet"))
