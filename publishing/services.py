@@ -170,8 +170,14 @@ def revision_diff(revision: Revision) -> list[tuple[str, str, str]]:
     """(field label, published value, proposed value) for each proposed
     change. Reads the revision's entry."""
     entry = revision.entry
+    # Stored as JSONB, whose objects forget the order of their keys: the
+    # entry's own form puts them back in the order the published value has.
     return [
-        (_label(entry, name), _display(_current(entry, name)), _display(value))
+        (
+            _label(entry, name),
+            _display(_current(entry, name)),
+            _display(_as_json(entry, name, value)),
+        )
         for name, value in revision.proposed_changes.items()
     ]
 

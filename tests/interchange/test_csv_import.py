@@ -432,6 +432,10 @@ def test_organisations_change_through_a_revision_that_keeps_confirmations(
             {"organisation": "bosa", "role": "owner"},
         ]
     }
+    # The moderator reads it in the order it was written.
+    assert [values for _label, *values in publishing.revision_diff(revision)] == [
+        ["bosa · owner", "smals · developer; bosa · owner"]
+    ]
     # The public still sees the published attribution.
     assert list(component.organisations.values_list("slug", flat=True)) == ["bosa"]
 
