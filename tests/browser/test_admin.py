@@ -6,14 +6,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalogue.models import Component
+from tests.browser.helpers import PASSWORD
 from tests.factories import make_component, make_provider, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-test-password"
 
-
-def log_in(page: Page, base_url: str) -> None:
+def log_in_as_moderator(page: Page, base_url: str) -> None:
+    """Through the Dutch labels of the admin's own login form."""
     make_user(username="moderator", password=PASSWORD, is_staff=True, is_superuser=True)
     page.goto(f"{base_url}/nl/admin/login/")
     page.get_by_label("Gebruikersnaam").fill("moderator")
@@ -40,7 +40,7 @@ def test_a_moderator_edits_a_component_then_restores_the_earlier_version(
         summary_en="Log on",
         provider=provider,
     )
-    log_in(page, live_server.url)
+    log_in_as_moderator(page, live_server.url)
 
     page.goto(f"{live_server.url}/nl/admin/catalogue/component/?q=CSAM")
     page.get_by_role("link", name="CSAM", exact=True).click()

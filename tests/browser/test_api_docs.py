@@ -8,14 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.helpers import serious_violations
 
 DOCS = "/api/v1/docs/"
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
 
 
 @pytest.fixture
@@ -36,15 +31,6 @@ def docs(page: Page, portal_url: str) -> Iterator[Page]:
     assert refused == []
 
 
-def serious_violations(axe: Axe, page: Page) -> list[str]:
-    results = axe.run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_the_docs_are_a_portal_page_in_english(docs: Page):
     assert docs.locator("html").get_attribute("lang") == "en"
     assert docs.locator("h1").count() == 1
@@ -56,7 +42,7 @@ def test_the_docs_are_a_portal_page_in_english(docs: Page):
 
 
 def test_no_serious_violation_on_load(docs: Page, axe: Axe):
-    assert serious_violations(axe, docs) == []
+    assert serious_violations(docs, axe) == []
 
 
 def test_no_serious_violation_with_an_operation_open(docs: Page, axe: Axe):
@@ -65,7 +51,7 @@ def test_no_serious_violation_with_an_operation_open(docs: Page, axe: Axe):
     operation.locator(".responses-wrapper").wait_for()
     operation.locator("select, input").first.wait_for()
 
-    assert serious_violations(axe, docs) == []
+    assert serious_violations(docs, axe) == []
 
 
 def test_no_serious_violation_while_trying_operations_out(docs: Page, axe: Axe):
@@ -81,7 +67,7 @@ def test_no_serious_violation_while_trying_operations_out(docs: Page, axe: Axe):
     docs.locator(".scheme-container .btn.authorize").click()
     docs.locator(".dialog-ux .close-modal").wait_for()
 
-    assert serious_violations(axe, docs) == []
+    assert serious_violations(docs, axe) == []
 
 
 def test_keyboard_focus_never_lands_on_an_invisible_control(docs: Page):

@@ -9,6 +9,8 @@ import json
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tests.browser.helpers import shell
+
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
 def visitor(request, browser: Browser) -> Page:
@@ -26,7 +28,7 @@ def published_of_kind(portal, kind: str) -> dict[str, str]:
         "print(json.dumps(dict(Component.objects.published()"
         f".filter(kind={kind!r}).values_list('slug', 'name_fr'))))"
     )
-    return json.loads(portal.manage("shell", "--no-imports", "-c", script))
+    return json.loads(shell(portal, script))
 
 
 def test_the_download_holds_exactly_the_filtered_components(visitor: Page, portal):

@@ -9,34 +9,22 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_supplier_journey import (
-    PASSWORD,
+from tests.browser.helpers import (
+    assert_accessible,
+    create_user,
     log_in,
     serious_violations,
-    shell,
 )
 
 COMPONENT = "e-box-elektronische-mailbox"
 LANGUAGES = ["nl", "fr", "en"]
 
 
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
 @pytest.fixture
 def member_page(page: Page, portal) -> Page:
     """Signed in as a member of the Flemish social protection agency, which
     does not provide the e-Box."""
-    shell(
-        portal,
-        "from accounts.models import User; from catalogue.models import Provider; "
-        "user, _ = User.objects.get_or_create(username='impact-member', "
-        "defaults={'language': 'en', "
-        "'organisation': Provider.objects.get(slug='vsb')}); "
-        f"user.set_password({PASSWORD!r}); user.save()",
-    )
+    create_user(portal, "impact-member", organisation="vsb", language="en")
     log_in(page, f"{portal.url}/en/account/login/", "impact-member")
     expect(page).not_to_have_url(re.compile(r"/login/"))
     return page
@@ -81,26 +69,22 @@ def test_a_member_declares_a_reuse_from_the_component_page(member_page: Page, po
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_dashboard_has_no_serious_accessibility_violation(
-    page: Page, portal_url, axe, lang
+    page: Page, portal_url, axe: Axe, lang
 ):
     response = page.goto(f"{portal_url}/{lang}/impact/")
     assert response.status == 200
-    assert page.locator("html").get_attribute("lang") == lang
-    assert page.locator("h1").count() == 1
     assert page.locator("svg[role=img] title").count() >= 6
-    assert serious_violations(page, axe) == []
+    assert_accessible(page, axe, lang)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_declaration_pages_have_no_serious_accessibility_violation(
-    member_page: Page, portal, axe, lang
+    member_page: Page, portal, axe: Axe, lang
 ):
     page = member_page
     response = page.goto(f"{portal.url}/{lang}/impact/declare/{COMPONENT}/")
     assert response.status == 200
-    assert page.locator("html").get_attribute("lang") == lang
-    assert page.locator("h1").count() == 1
-    assert serious_violations(page, axe) == []
+    assert_accessible(page, axe, lang)
     # The same form showing its errors.
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()

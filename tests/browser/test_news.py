@@ -8,30 +8,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
+from tests.browser.helpers import assert_accessible, shell
+
 LANGUAGES = ["nl", "fr", "en"]
 STORY = "mydia-eleven-apis-for-social-inspectors"
 LINK = re.compile(r"https?://[^/\s]+(/\S+/)")
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
-def assert_accessible(page: Page, axe: Axe, lang: str) -> None:
-    assert page.locator("html").get_attribute("lang") == lang
-    assert page.locator("h1").count() == 1
-    results = axe.run(page, options=AXE_OPTIONS)
-    serious = [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], page.url
 
 
 def test_subscribe_confirm_and_leave_through_the_mails(page: Page, portal):
@@ -76,7 +57,7 @@ def links(portal) -> dict[str, tuple[str, str]]:
         "    print(lang, confirmation_token(s, languages=[lang], language=lang), "
         "unsubscribe_token(s))"
     )
-    output = portal.manage("shell", "--no-imports", "-c", script)
+    output = shell(portal, script)
     return {
         lang: (confirm, leave)
         for lang, confirm, leave in (line.split() for line in output.splitlines())
@@ -84,7 +65,7 @@ def links(portal) -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_news_pages_are_accessible(page: Page, portal_url, axe, lang):
+def test_the_news_pages_are_accessible(page: Page, portal_url, axe: Axe, lang):
     for path in (
         f"/{lang}/news/",
         f"/{lang}/news/?kind=story",
@@ -100,7 +81,7 @@ def test_the_news_pages_are_accessible(page: Page, portal_url, axe, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_confirmation_and_unsubscribe_pages_are_accessible(
-    page: Page, portal_url, axe, links, lang
+    page: Page, portal_url, axe: Axe, links, lang
 ):
     confirm, leave = links[lang]
     page.goto(f"{portal_url}/{lang}/newsletter/confirm/{confirm}/")

@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.helpers import shell
+
 # The sort a visitor picks; None is the catalogue as the menu first opens it.
 SORTS = [None, "name", "newest", "most_reused"]
 CATALOGUE_LINK = {"nl": "Catalogus", "fr": "Catalogue", "en": "Catalogue"}
@@ -21,7 +23,7 @@ def published_slugs(portal) -> set[str]:
         "print(json.dumps(list(Component.objects.published()"
         ".values_list('slug', flat=True))))"
     )
-    return set(json.loads(portal.manage("shell", "--no-imports", "-c", script)))
+    return set(json.loads(shell(portal, script)))
 
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])

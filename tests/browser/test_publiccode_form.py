@@ -5,23 +5,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.test_supplier_journey import (
-    PASSWORD,
-    log_in,
-    serious_violations,
-    shell,
-)
+from tests.browser.helpers import create_user, log_in, serious_violations, shell
 from tests.interchange.test_publiccode_import import VALID
 
 
 def supplier_page(browser: Browser, portal, username: str, lang: str) -> Page:
-    shell(
-        portal,
-        "from accounts.models import User; from catalogue.models import Provider; "
-        f"user = User(username={username!r}, language={lang!r}, "
-        "organisation=Provider.objects.get(slug='smals')); "
-        f"user.set_password({PASSWORD!r}); user.save()",
-    )
+    create_user(portal, username, organisation="smals", language=lang)
     page = browser.new_context().new_page()
     log_in(page, f"{portal.url}/{lang}/account/login/", username)
     return page
@@ -70,9 +59,10 @@ def test_an_uploaded_file_ends_as_a_draft(browser: Browser, portal, tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
-def test_the_form_and_its_import_errors_are_accessible(browser: Browser, portal, lang):
+def test_the_form_and_its_import_errors_are_accessible(
+    browser: Browser, portal, axe: Axe, lang
+):
     page = supplier_page(browser, portal, f"publiccode-axe-{lang}", lang)
-    axe = Axe()
     page.goto(f"{portal.url}/{lang}/submissions/new/")
     checked = {"form": serious_violations(page, axe)}
 

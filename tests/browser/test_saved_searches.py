@@ -7,36 +7,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import AXE_OPTIONS
-
-PASSWORD = "a-long-test-password-for-saved-searches"
-
-
-def serious_violations(page: Page, axe: Axe) -> list[str]:
-    results = axe.run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+from tests.browser.helpers import create_user, log_in, serious_violations
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
-def test_search_save_it_and_see_it_listed(page: Page, portal, lang):
+def test_search_save_it_and_see_it_listed(page: Page, portal, axe: Axe, lang):
     username = f"saver-{lang}"
-    portal.manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from accounts.models import User; "
-        f"user = User(username={username!r}, email='{username}@example.org', "
-        f"language={lang!r}); user.set_password({PASSWORD!r}); user.save()",
-    )
-    axe = Axe()
-    page.goto(f"{portal.url}/{lang}/account/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
+    create_user(portal, username, email=f"{username}@example.org", language=lang)
+    log_in(page, f"{portal.url}/{lang}/account/login/", username)
 
     page.goto(f"{portal.url}/{lang}/catalogue/")
     page.locator("#id_q").fill("ehealth")

@@ -3,40 +3,19 @@ on the real portal; axe-core on each new page, with and without errors."""
 
 import re
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import PASSWORD, assert_accessible, create_user, shell
+
 SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
-PASSWORD = "a-long-browser-password"
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
 
 
 def check_page(page: Page, axe: Axe, step: str) -> None:
     """One h1, no serious or critical axe violation; a screenshot to look at."""
-    assert page.locator("h1").count() == 1
-    assert page.locator("html").get_attribute("lang") == "en"
-    results = axe.run(page, options=AXE_OPTIONS)
-    serious = [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], step
+    assert_accessible(page, axe, "en")
     page.screenshot(path=SCREENSHOTS / f"account-{step}.png", full_page=True)
-
-
-def shell(portal, script: str) -> str:
-    return portal.manage("shell", "--no-imports", "-c", script).strip()
 
 
 def activation_path(portal, username: str) -> str:
@@ -107,17 +86,21 @@ def test_sign_up_activate_and_ask_to_join_an_organisation(page: Page, portal, ax
 
 
 def test_a_manager_approves_a_request_in_the_browser(page: Page, portal, axe):
+    create_user(
+        portal,
+        "browser-manager",
+        organisation="smals",
+        organisation_role="manager",
+        language="en",
+    )
     shell(
         portal,
         "from accounts.models import User; from catalogue.models import Provider; "
         "from accounts.services import request_membership; "
-        "smals = Provider.objects.get(slug='smals'); "
-        "manager = User(username='browser-manager', organisation=smals, "
-        "organisation_role='manager', language='en'); "
-        f"manager.set_password({PASSWORD!r}); manager.save(); "
         "requester = User.objects.create(username='browser-colleague', "
         "email='colleague@example.org', language='en'); "
-        "request_membership(user=requester, provider=smals)",
+        "request_membership(user=requester, "
+        "provider=Provider.objects.get(slug='smals'))",
     )
     page.goto(f"{portal.url}/en/account/login/")
     page.get_by_label("User name").fill("browser-manager")

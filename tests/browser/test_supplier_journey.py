@@ -11,24 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-PASSWORD = "a-long-browser-password"
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-
-def serious_violations(page: Page, axe: Axe) -> list[str]:
-    results = axe.run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def shell(portal, script: str) -> str:
-    return portal.manage("shell", "--no-imports", "-c", script).strip()
+from tests.browser.helpers import PASSWORD, create_user, log_in, serious_violations
 
 
 def last_link_to(portal, address: str, path_pattern: str) -> str:
@@ -36,13 +19,6 @@ def last_link_to(portal, address: str, path_pattern: str) -> str:
     mails = [mail for mail in portal.mails() if mail.to == address]
     assert mails, f"no e-mail to {address}"
     return re.search(rf"https?://\S*{path_pattern}\S*", mails[-1].body).group(0)
-
-
-def log_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
 
 
 def moderator_decides(page: Page, portal, name: str, decision: str, reason=""):
@@ -58,12 +34,8 @@ def moderator_decides(page: Page, portal, name: str, decision: str, reason=""):
 
 @pytest.fixture
 def moderator_page(browser: Browser, portal) -> Page:
-    shell(
-        portal,
-        "from accounts.models import User; "
-        "user = User(username='journey-moderator', is_staff=True, "
-        "is_superuser=True, language='en'); "
-        f"user.set_password({PASSWORD!r}); user.save()",
+    create_user(
+        portal, "journey-moderator", is_staff=True, is_superuser=True, language="en"
     )
     context = browser.new_context()
     page = context.new_page()
@@ -175,17 +147,10 @@ def test_a_supplier_from_sign_up_to_a_published_revision(
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_the_suppliers_pages_have_no_serious_accessibility_violation(
-    browser: Browser, portal, lang
+    browser: Browser, portal, axe: Axe, lang
 ):
     username = f"axe-supplier-{lang}"
-    shell(
-        portal,
-        "from accounts.models import User; from catalogue.models import Provider; "
-        f"user = User(username={username!r}, language={lang!r}, "
-        "organisation=Provider.objects.get(slug='smals')); "
-        f"user.set_password({PASSWORD!r}); user.save()",
-    )
-    axe = Axe()
+    create_user(portal, username, organisation="smals", language=lang)
     context = browser.new_context()
     page = context.new_page()
     log_in(page, f"{portal.url}/{lang}/account/login/", username)
