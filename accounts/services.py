@@ -13,31 +13,26 @@ import re
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MembershipRequest, MembershipState, OrganisationRole, User
+
+# NotAllowed is raised by lock_pending; callers catch it as services.NotAllowed.
+from accounts.requests import NotAllowed as NotAllowed
+from accounts.requests import Refused, lock_pending, record_decision
 from catalogue.models import Provider, ProviderKind
 
 logger = logging.getLogger(__name__)
 
 # Provider slugs are at most 80 characters; room is left for "-<number>".
 SLUG_BASE_LENGTH = 70
-
-
-class NotAllowed(PermissionDenied):
-    """The actor may not decide this request."""
-
-
-class Refused(ValidationError):
-    """The request's or the user's state does not allow the step."""
 
 
 def request_membership(
@@ -60,9 +55,7 @@ def request_membership(
         locked_user = User.objects.select_for_update().get(pk=user.pk)
         if locked_user.organisation_id is not None:
             raise Refused(_("You already belong to an organisation."))
-        if locked_user.membership_requests.filter(
-            state=MembershipState.PENDING
-        ).exists():
+        if locked_user.membership_requests.pending().exists():
             raise Refused(_("You already have a request waiting for an answer."))
         return MembershipRequest.objects.create(
             user=locked_user,
@@ -106,7 +99,9 @@ def approve_membership(
         if locked.provider_id is None:
             locked.provider = _create_provider(locked)
         locked.role = role
-        _decide(locked, MembershipState.APPROVED, actor=actor)
+        record_decision(
+            locked, MembershipState.APPROVED, actor=actor, changed=["provider", "role"]
+        )
         requester.organisation = locked.provider
         requester.organisation_role = role
         requester.save(update_fields=["organisation", "organisation_role"])
@@ -124,7 +119,7 @@ def decline_membership(
     with transaction.atomic():
         locked = _lock_pending(membership, actor=actor)
         locked.reason = reason
-        _decide(locked, MembershipState.DECLINED, actor=actor)
+        record_decision(locked, MembershipState.DECLINED, actor=actor)
         _tell_requester(locked, locked.user)
     return locked
 
@@ -155,23 +150,11 @@ def existing_provider_named(name: str) -> Provider | None:
 def _lock_pending(membership: MembershipRequest, *, actor: User) -> MembershipRequest:
     # The join locks the requester's row too: their organisation changes with
     # the decision.
-    locked = (
-        MembershipRequest.objects.select_for_update()
-        .select_related("user")
-        .get(pk=membership.pk)
+    return lock_pending(
+        membership,
+        may_decide=lambda locked: can_decide(actor=actor, membership=locked),
+        related=["user"],
     )
-    if not can_decide(actor=actor, membership=locked):
-        raise NotAllowed(_("You may not decide this request."))
-    if not locked.is_pending:
-        raise Refused(_("This request was already decided."))
-    return locked
-
-
-def _decide(locked: MembershipRequest, state: str, *, actor: User) -> None:
-    locked.state = state
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save()
 
 
 def _create_provider(proposal: MembershipRequest) -> Provider:

@@ -30,6 +30,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import MembershipRequest, MembershipState, User
+from accounts.requests import report_decision
 
 logger = logging.getLogger(__name__)
 
@@ -201,17 +202,14 @@ def approve_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApproveForm(request.POST, prefix=f"approve-{pk}")
     if not form.is_valid():
         return _render_requests(request, bound={pk: form})
-    try:
-        services.approve_membership(
+    report_decision(
+        request,
+        lambda: services.approve_membership(
             membership=membership, actor=request.user, role=form.cleaned_data["role"]
-        )
-    except services.Refused as refusal:
-        messages.error(request, " ".join(refusal.messages))
-    else:
-        messages.success(
-            request,
-            _("%(user)s is now in your organisation.") % {"user": membership.user},
-        )
+        ),
+        decided=membership,
+        done=_("%(user)s is now in your organisation."),
+    )
     return redirect("accounts:organisation-requests")
 
 
@@ -223,19 +221,16 @@ def decline_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeclineForm(request.POST, prefix=f"decline-{pk}")
     if not form.is_valid():
         return _render_requests(request, bound={pk: form})
-    try:
-        services.decline_membership(
+    report_decision(
+        request,
+        lambda: services.decline_membership(
             membership=membership,
             actor=request.user,
             reason=form.cleaned_data["reason"],
-        )
-    except services.Refused as refusal:
-        messages.error(request, " ".join(refusal.messages))
-    else:
-        messages.success(
-            request,
-            _("The request of %(user)s was declined.") % {"user": membership.user},
-        )
+        ),
+        decided=membership,
+        done=_("The request of %(user)s was declined."),
+    )
     return redirect("accounts:organisation-requests")
 
 
@@ -266,9 +261,8 @@ def _managed_requests(user: User):
     if not user.is_organisation_manager:
         raise Http404
     return (
-        MembershipRequest.objects.filter(
-            provider_id=user.organisation_id, state=MembershipState.PENDING
-        )
+        MembershipRequest.objects.pending()
+        .filter(provider_id=user.organisation_id)
         .exclude(user=user)
         .select_related("user")
         .order_by("created_at", "pk")
@@ -276,11 +270,7 @@ def _managed_requests(user: User):
 
 
 def _pending_request(user: User) -> MembershipRequest | None:
-    return (
-        user.membership_requests.filter(state=MembershipState.PENDING)
-        .select_related("provider")
-        .first()
-    )
+    return user.membership_requests.pending().select_related("provider").first()
 
 
 def locked_out(request: HttpRequest, response, credentials) -> HttpResponse:

@@ -16,6 +16,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import (
+    DECLINED,
+    PENDING,
+    DecidedRequest,
+    request_state_field,
+)
 from catalogue.models import (
     MAX_TEXT_LENGTH,
     Component,
@@ -369,17 +375,12 @@ class Event(SlugNaturalKeyMixin, TimestampedModel):
 
 
 class JoinRequestState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = PENDING, _("Pending")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = DECLINED, _("Declined")
 
 
-class JoinRequestQuerySet(models.QuerySet):
-    def pending(self) -> JoinRequestQuerySet:
-        return self.filter(state=JoinRequestState.PENDING)
-
-
-class JoinRequest(models.Model):
+class JoinRequest(DecidedRequest):
     """A signed-in user's request to join a network, decided by one of its
     coordinators or a moderator. Only `networks.services` changes it."""
 
@@ -401,27 +402,7 @@ class JoinRequest(models.Model):
         max_length=1000,
         validators=[MaxLengthValidator(1000)],
     )
-    state = models.CharField(
-        _("state"),
-        max_length=10,
-        choices=JoinRequestState,
-        default=JoinRequestState.PENDING,
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reason = models.TextField(
-        _("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = JoinRequestQuerySet.as_manager()
+    state = request_state_field(JoinRequestState)
 
     class Meta:
         verbose_name = _("request to join a network")
@@ -439,7 +420,3 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.network}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.state == JoinRequestState.PENDING

@@ -9,7 +9,6 @@ decision has committed): a refusal changes nothing.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,17 +16,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.requests import NotAllowed, Refused, lock_pending, record_decision
 from networks.models import JoinRequest, JoinRequestState, Membership, Network
 from publishing.models import Notification
 from publishing.notifications import enqueue
-
-
-class NotAllowed(PermissionDenied):
-    """The actor may not decide this request."""
-
-
-class Refused(ValidationError):
-    """The request's or the user's state does not allow the step."""
 
 
 def request_to_join(*, network: Network, user: User, message: str = "") -> JoinRequest:
@@ -86,7 +78,7 @@ def accept(*, join_request: JoinRequest, actor: User) -> JoinRequest:
                 "joined_on": timezone.localdate(),
             },
         )
-        _decide(locked, JoinRequestState.ACCEPTED, actor=actor)
+        record_decision(locked, JoinRequestState.ACCEPTED, actor=actor)
         _tell_requester(locked)
     return locked
 
@@ -96,29 +88,17 @@ def decline(*, join_request: JoinRequest, actor: User, reason: str = "") -> Join
     with transaction.atomic():
         locked = _lock_pending(join_request, actor=actor)
         locked.reason = reason.strip()
-        _decide(locked, JoinRequestState.DECLINED, actor=actor)
+        record_decision(locked, JoinRequestState.DECLINED, actor=actor)
         _tell_requester(locked)
     return locked
 
 
 def _lock_pending(join_request: JoinRequest, *, actor: User) -> JoinRequest:
-    locked = (
-        JoinRequest.objects.select_for_update()
-        .select_related("user", "network")
-        .get(pk=join_request.pk)
+    return lock_pending(
+        join_request,
+        may_decide=lambda locked: can_decide(actor=actor, join_request=locked),
+        related=["user", "network"],
     )
-    if not can_decide(actor=actor, join_request=locked):
-        raise NotAllowed(_("You may not decide this request."))
-    if not locked.is_pending:
-        raise Refused(_("This request was already decided."))
-    return locked
-
-
-def _decide(locked: JoinRequest, state: str, *, actor: User) -> None:
-    locked.state = state
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["state", "decided_by", "decided_at", "reason"])
 
 
 def _tell_requester(join_request: JoinRequest) -> Notification | None:

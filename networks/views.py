@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.requests import report_decision
 from catalogue.models import PublicationState
 from networks import services
 from networks.calendar import calendar_of, ics_response
@@ -186,15 +187,12 @@ def render_requests(
 def accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = decidable_network(request, slug)
     join_request = get_object_or_404(network.join_requests, pk=pk)
-    try:
-        services.accept(join_request=join_request, actor=request.user)
-    except services.Refused as refusal:
-        messages.error(request, " ".join(refusal.messages))
-    else:
-        messages.success(
-            request,
-            _("%(user)s is now a member of the network.") % {"user": join_request.user},
-        )
+    report_decision(
+        request,
+        lambda: services.accept(join_request=join_request, actor=request.user),
+        decided=join_request,
+        done=_("%(user)s is now a member of the network."),
+    )
     return redirect("networks:join-requests", slug=network.slug)
 
 
@@ -207,19 +205,16 @@ def decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = DeclineForm(request.POST, prefix=f"decline-{pk}")
     if not form.is_valid():
         return render_requests(request, network, bound=(pk, form), status=400)
-    try:
-        services.decline(
+    report_decision(
+        request,
+        lambda: services.decline(
             join_request=join_request,
             actor=request.user,
             reason=form.cleaned_data["reason"],
-        )
-    except services.Refused as refusal:
-        messages.error(request, " ".join(refusal.messages))
-    else:
-        messages.success(
-            request,
-            _("The request of %(user)s was declined.") % {"user": join_request.user},
-        )
+        ),
+        decided=join_request,
+        done=_("The request of %(user)s was declined."),
+    )
     return redirect("networks:join-requests", slug=network.slug)
 
 
