@@ -9,7 +9,6 @@ refusal changes nothing.
 from __future__ import annotations
 
 import logging
-import re
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -19,7 +18,6 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MembershipRequest, MembershipState, OrganisationRole, User
@@ -30,9 +28,6 @@ from accounts.requests import Refused, lock_pending, record_decision
 from catalogue.models import Provider, ProviderKind
 
 logger = logging.getLogger(__name__)
-
-# Provider slugs are at most 80 characters; room is left for "-<number>".
-SLUG_BASE_LENGTH = 70
 
 
 def request_membership(
@@ -124,21 +119,6 @@ def decline_membership(
     return locked
 
 
-def free_provider_slug(name: str) -> str:
-    """An unused provider slug made from `name`: "acme", else "acme-2", ..."""
-    base = slugify(name)[:SLUG_BASE_LENGTH].strip("-") or "organisation"
-    taken = set(
-        Provider.objects.filter(slug__regex=rf"^{re.escape(base)}(-\d+)?$").values_list(
-            "slug", flat=True
-        )
-    )
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def existing_provider_named(name: str) -> Provider | None:
     """The listed organisation called `name` in any language, if there is one."""
     name = name.strip()
@@ -162,7 +142,7 @@ def _create_provider(proposal: MembershipRequest) -> Provider:
     # translates it in the admin.
     name = proposal.proposed_name
     return Provider.objects.create(
-        slug=free_provider_slug(name),
+        slug=Provider.objects.free_slug(name, fallback="organisation"),
         kind=ProviderKind.PRIVATE_COMPANY,
         name_nl=name,
         name_fr=name,

@@ -177,6 +177,27 @@ class SlugQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str) -> models.Model:
         return self.get(slug=slug)
 
+    def free_slug(self, name: str, *, fallback: str = "") -> str:
+        """A new entry's unused slug made from its name ("acme", else
+        "acme-2"...), or from `fallback` when the name gives none: never
+        chosen by the submitter, so that a conflict cannot reveal another's
+        draft."""
+        # Room is left for "-<number>".
+        length = self.model._meta.get_field("slug").max_length - 10
+        base = (
+            slugify(name)[:length].strip("-") or fallback or self.model._meta.model_name
+        )
+        taken = set(
+            self.filter(slug__regex=rf"^{re.escape(base)}(-\d+)?$").values_list(
+                "slug", flat=True
+            )
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
 
 class SlugNaturalKeyMixin:
     def natural_key(self) -> tuple[str]:
@@ -357,21 +378,6 @@ CARD_NEEDS_NOT = (
 
 
 class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
-    def free_slug(self, name: str) -> str:
-        """A new component's address, made from its name: never chosen by the
-        submitter, so that a conflict cannot reveal another's draft."""
-        base = slugify(name)[:100].strip("-") or "component"
-        taken = set(
-            self.filter(slug__regex=rf"^{re.escape(base)}(-\d+)?$").values_list(
-                "slug", flat=True
-            )
-        )
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
-
     def with_reuse_count(self) -> ComponentQuerySet:
         """`reuse_count`: the published cases that reused the component.
 
@@ -1191,10 +1197,6 @@ def day_rate_eur() -> Decimal:
 
 
 class ReuseCaseQuerySet(PublishableQuerySet, SlugQuerySet):
-    # A declaration's address is made from its project's name, as a
-    # component's is from its name.
-    free_slug = ComponentQuerySet.free_slug
-
     def published(self) -> ReuseCaseQuerySet:
         """A case is public when it is published; the components it links
         are filtered where they are shown."""

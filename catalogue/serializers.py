@@ -432,7 +432,7 @@ class ComponentSubmissionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         # The slug is the component's address, made from its name (see
-        # ComponentQuerySet.free_slug) and fixed once it exists.
+        # SlugQuerySet.free_slug) and fixed once it exists.
         read_only_fields = ["slug", "provider", "publication_state", "updated_at"]
         extra_kwargs = {
             "name_nl": {"required": True, "allow_blank": False, "allow_null": False},

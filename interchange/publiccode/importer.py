@@ -139,7 +139,7 @@ def _match(document: dict, actor) -> Component | None:
     ).first()
     if by_url is not None:
         return by_url
-    # The address ComponentQuerySet.free_slug() gives a new component.
+    # The address SlugQuerySet.free_slug() gives a new component.
     return candidates.filter(slug=slugify(document["name"])[:100].strip("-")).first()
 
 

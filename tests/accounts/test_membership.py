@@ -484,13 +484,16 @@ def test_the_admin_action_reports_each_refusal(moderator_client, provider):
     assert "1 request(s) approved." in page
 
 
-def test_free_provider_slugs():
+def test_a_proposed_organisation_gets_a_free_slug():
     make_provider(slug="acme")
     make_provider(slug="acme-2")
 
-    assert services.free_provider_slug("ACME") == "acme-3"
-    assert services.free_provider_slug("Nouvelle Société") == "nouvelle-societe"
-    assert services.free_provider_slug("!!!") == "organisation"
+    def free(name: str) -> str:
+        return Provider.objects.free_slug(name, fallback="organisation")
+
+    assert free("ACME") == "acme-3"
+    assert free("Nouvelle Société") == "nouvelle-societe"
+    assert free("!!!") == "organisation"
 
 
 def test_the_admin_lists_filters_and_offers_the_decline_button(
