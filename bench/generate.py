@@ -944,6 +944,9 @@ def prepare(components: int, *, seed: int = 1, log=print) -> Path:
             f"refusing to generate into {name!r}: the bench database's name "
             "starts with 'reuse_bench'."
         )
+    # Loading new fixture rows into a grown catalogue refreshes the search
+    # terms of every component: longer than the portal's statement timeout.
+    tuned_connection()
     call_command("migrate", "--noinput", verbosity=0)
     call_command("load_catalogue", stdout=io.StringIO())
     generate(components=components, seed=seed, log=log)
