@@ -36,6 +36,7 @@ from catalogue.serializers import (
 )
 from interchange.publiccode import api as publiccode
 from publishing import services as publishing
+from reuse_portal.page_cache import until_content_changes
 from reuse_portal.rest import PortalApiMixin
 from reuse_portal.schema import deprecated_ordering_parameter
 
@@ -264,4 +265,5 @@ class StatsView(PortalApiMixin, APIView):
 
     @extend_schema(responses=StatsSerializer)
     def get(self, request):
-        return Response(StatsSerializer(key_figures()).data)
+        figures = until_content_changes("key-figures", key_figures)
+        return Response(StatsSerializer(figures).data)

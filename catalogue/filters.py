@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC
 
 import django_filters
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
@@ -29,7 +27,7 @@ from catalogue.models import (
     Provider,
 )
 from catalogue.search import MAX_QUERY_LENGTH
-from reuse_portal.page_cache import catalogue_stamp
+from reuse_portal.page_cache import until_content_changes
 
 # The values a facet of the catalogue page lists at most, the most frequent:
 # thousands of providers would bury the results (and weigh on every page).
@@ -189,16 +187,15 @@ class ComponentFilter(django_filters.FilterSet):
                 for value in values
             )
             digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
-            key = f"catalogue-counts:{catalogue_stamp()}:{get_language()}:{digest}"
-            self._counts = cache.get(key)
-            if self._counts is None:
-                self._counts = self._count()
-                cache.set(key, self._counts, settings.CATALOGUE_COUNTS_SECONDS)
+            self._counts = until_content_changes(
+                f"catalogue-counts:{get_language()}:{digest}", self._count
+            )
         return self._counts
 
     def _count(self) -> dict:
-        """One query per facet, one per facet whose values live in a table
-        (their labels), and when searching one for the matches (capped)."""
+        """One query per facet, and when searching one for the matches
+        (capped); the labels of the values that live in tables come from
+        labels()."""
         chosen = self.chosen()
         counts = {
             facet_name: dict(
@@ -243,22 +240,24 @@ class ComponentFilter(django_filters.FilterSet):
                 queryset = filter_.filter(queryset, chosen.get(name))
         return queryset
 
-    def choices(
-        self, name: str, *, among: set[str] | None = None
-    ) -> list[tuple[str, str]]:
-        """The values the filter `name` accepts (or those of them `among`),
-        with their labels, in the filter's order."""
+    def labels(self, name: str) -> list[tuple[str, str]]:
+        """Every value of the facet `name` with its label, in the filter's
+        order. Those of a related table are read once per change of the
+        catalogue (and language), whatever the filters: not once for every
+        combination of filters whose counts are computed."""
+        if not isinstance(self.filters[name], SlugMultipleChoiceFilter):
+            return self.choices(name)
+        return until_content_changes(
+            f"facet-labels:{name}:{get_language()}", lambda: self.choices(name)
+        )
+
+    def choices(self, name: str) -> list[tuple[str, str]]:
+        """The values the filter `name` accepts, with their labels, in the
+        filter's order."""
         filter_ = self.filters[name]
         if isinstance(filter_, SlugMultipleChoiceFilter):
-            objects = filter_.get_queryset(self.request)
-            if among is not None:
-                objects = objects.filter(slug__in=among)
-            return [(obj.slug, str(obj)) for obj in objects]
-        return [
-            (str(value), str(label))
-            for value, label in filter_.extra["choices"]
-            if among is None or str(value) in among
-        ]
+            return [(obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)]
+        return [(str(value), str(label)) for value, label in filter_.extra["choices"]]
 
     def _facet(
         self, name: str, counts: dict, chosen, values_shown: int | None
@@ -277,7 +276,8 @@ class ComponentFilter(django_filters.FilterSet):
                 count=counts.get(value, 0),
                 selected=value in selected,
             )
-            for value, label in self.choices(name, among=shown)
+            for value, label in self.labels(name)
+            if value in shown
         ]
         errors = self.form.errors.get(name, []) if self.is_bound else []
         return Facet(

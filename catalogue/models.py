@@ -377,6 +377,24 @@ CARD_NEEDS_NOT = (
 )
 
 
+def _reuse_links(*, provider) -> models.QuerySet:
+    """The links between published reuse cases and components that count as
+    reuse: the case names an organisation other than `provider`, the
+    component's own (an expression)."""
+    case_component = ReuseCase.components.through
+    case_organisation = ReuseCase.organisations.through
+    someone_else = case_organisation.objects.filter(
+        reusecase=OuterRef("reusecase")
+    ).exclude(provider=Coalesce(provider, Value(0)))
+    return (
+        case_component.objects.filter(
+            reusecase__publication_state=PublicationState.PUBLISHED
+        )
+        .filter(Exists(someone_else))
+        .order_by()
+    )
+
+
 class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
     def with_reuse_count(self) -> ComponentQuerySet:
         """`reuse_count`: the published cases that reused the component.
@@ -385,23 +403,34 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         when it names an organisation other than the component's own: a body
         using what it built is not reuse.
         """
-        case_component = ReuseCase.components.through
-        case_organisation = ReuseCase.organisations.through
-        someone_else = case_organisation.objects.filter(
-            reusecase=OuterRef("reusecase")
-        ).exclude(provider=Coalesce(OuterRef(OuterRef("provider")), Value(0)))
         cases = (
-            case_component.objects.filter(
-                component=OuterRef("pk"),
-                reusecase__publication_state=PublicationState.PUBLISHED,
-            )
-            .filter(Exists(someone_else))
-            .order_by()
+            _reuse_links(provider=OuterRef(OuterRef("provider")))
+            .filter(component=OuterRef("pk"))
             .values("component")
             .annotate(count=Count("pk"))
             .values("count")
         )
         return self.annotate(reuse_count=Coalesce(Subquery(cases), Value(0)))
+
+    def most_reused(self, number: int) -> ComponentQuerySet:
+        """The `number` components with the most reuses (at least one), most
+        first. Counted from the reuse cases' links, a row per reuse, instead
+        of counting the reuses of every component to sort them; the queryset
+        is one with_reuse_count() annotated."""
+        top = (
+            _reuse_links(provider=OuterRef("component__provider"))
+            .filter(component__in=self.values("pk"))
+            .values("component")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "component")
+            .values("component")[:number]
+        )
+        return self.filter(pk__in=Subquery(top)).order_by("-reuse_count", "pk")
+
+    def newest(self) -> ComponentQuerySet:
+        """Newest first, in the order of catalogue_component_newest_idx, so
+        that the index serves it."""
+        return self.order_by(F("published_at").desc(nulls_last=True), "pk")
 
     def for_listing(self) -> ComponentQuerySet:
         """Everything a result card shows, in a fixed number of queries, and
@@ -1398,18 +1427,18 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
 def key_figures() -> dict[str, int]:
     """The portal's headline numbers, counted from published data only."""
     network_model = Component._meta.get_field("networks").related_model
+    components = Component.objects.published()
+    cases = ReuseCase.objects.published()
+    # Exists, not a join: a look-up per organisation instead of a DISTINCT
+    # over every component.
     return {
-        "components": Component.objects.published().count(),
+        "components": components.count(),
         "providers": Provider.objects.filter(
-            components__publication_state=PublicationState.PUBLISHED
-        )
-        .distinct()
-        .count(),
+            Exists(components.filter(provider=OuterRef("pk")))
+        ).count(),
         "networks": network_model.objects.published().count(),
-        "reuse_cases": ReuseCase.objects.published().count(),
+        "reuse_cases": cases.count(),
         "reusing_organisations": Provider.objects.filter(
-            reuse_cases__publication_state=PublicationState.PUBLISHED
-        )
-        .distinct()
-        .count(),
+            Exists(cases.filter(organisations=OuterRef("pk")))
+        ).count(),
     }

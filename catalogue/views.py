@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +38,7 @@ from interchange.publiccode.importer import import_publiccode
 from publishing import services as publishing
 from publishing.models import Action, PublicationState
 from publishing.workflow import allowed
-from reuse_portal.page_cache import cached_for_visitors
+from reuse_portal.page_cache import cached_for_visitors, until_content_changes
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
@@ -47,28 +47,56 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         listing = Component.objects.for_listing()
+        # Counted over the whole catalogue: once per change, not per visit.
         return super().get_context_data(
-            figures=key_figures(),
-            newest=listing.order_by("-published_at", "pk")[:6],
-            most_reused=listing.filter(reuse_count__gt=0).order_by(
-                "-reuse_count", "pk"
-            )[:6],
-            building_blocks=BuildingBlock.objects.with_published_component_count(),
+            figures=until_content_changes("key-figures", key_figures),
+            newest=listing.newest()[:6],
+            most_reused=until_content_changes(
+                "most-reused", lambda: list(listing.most_reused(6))
+            ),
+            building_blocks=until_content_changes(
+                "building-block-counts",
+                lambda: list(BuildingBlock.objects.with_published_component_count()),
+            ),
             **kwargs,
         )
 
 
+# From this many results skipped, finding a page's keys first costs less than
+# reading the skipped rows whole.
+DEEP_PAGE_OFFSET = 200
+
+
 class CountedPaginator(Paginator):
     """A paginator told the number of results (counted once, kept with the
-    facets' counts) instead of counting them on every page."""
+    facets' counts) instead of counting them on every page.
 
-    def __init__(self, *args, count: int, **kwargs) -> None:
+    A deep page's rows are found in two steps: their keys in the results'
+    order, then the rows themselves from `rows`. Read in one step, the
+    10,000th result costs reading 10,000 whole rows to skip them."""
+
+    def __init__(self, *args, count: int, rows: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.known_count = count
+        self.rows = rows
 
     @cached_property
     def count(self) -> int:
         return self.known_count
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEEP_PAGE_OFFSET:
+            return super().page(number)
+        keys = list(
+            self.object_list.values_list("pk", flat=True)[
+                bottom : bottom + self.per_page
+            ]
+        )
+        found = self.rows.in_bulk(keys)
+        rows = [found[key] for key in keys if key in found]
+        return self._get_page(rows, number, self)
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
@@ -91,7 +119,11 @@ class ComponentListView(FilterView):
 
     def get_paginator(self, queryset, per_page: int, **kwargs) -> Paginator:
         return CountedPaginator(
-            queryset, per_page, count=self.filterset.counts()["results"], **kwargs
+            queryset,
+            per_page,
+            count=self.filterset.counts()["results"],
+            rows=Component.objects.for_listing(),
+            **kwargs,
         )
 
     def paginate_queryset(self, queryset, page_size: int) -> tuple:

@@ -37,6 +37,18 @@ def catalogue_stamp() -> str:
     return stamp
 
 
+def until_content_changes[T](name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the shared cache until the catalogue changes:
+    for what is the same for every visitor and costs more to compute than
+    to read (counts and rankings over the whole catalogue)."""
+    key = f"{name}:{catalogue_stamp()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.CATALOGUE_COUNTS_SECONDS)
+    return value
+
+
 def new_stamp() -> None:
     cache.set(STAMP_KEY, str(time.time_ns()), timeout=None)
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
+from catalogue import views as catalogue_views
 from catalogue.models import ComponentKind, PublicationState, ReuseCase
 from networks.models import Membership
 from tests.factories import (
@@ -39,12 +40,16 @@ def test_the_catalogue_page_makes_a_fixed_number_of_queries(
         make_component(building_block=block)
 
     # First visit after a change: per facet one count query (7); the labels
-    # of the facets whose values live in tables and have results (provider,
-    # building block, domain); the page of components with provider, block,
+    # of the five facets whose values live in tables, read once per change
+    # whatever the filters; the page of components with provider, block,
     # domain and reuse counts. The number of results is the sum of a facet's
     # counts.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(url("catalogue:component-list"))
+
+    # Another choice of filters: its own counts (7) and its page.
+    with django_assert_num_queries(8):
+        client.get(url("catalogue:component-list"), {"kind": "api"})
 
     # Then, until the catalogue changes, the counts come from the cache.
     with django_assert_num_queries(1):
@@ -266,6 +271,59 @@ def test_sorting_by_most_reused(client):
     response = client.get(url("catalogue:component-list"), {"sort": "most_reused"})
 
     assert shown_slugs(response) == ["popular", "quiet"]
+
+
+@pytest.mark.parametrize("sort", ["name", "most_reused"])
+def test_a_deep_page_continues_the_order_of_the_first(client, monkeypatch, sort):
+    # Pages past DEEP_PAGE_OFFSET are read keys first, then rows.
+    monkeypatch.setattr(catalogue_views, "DEEP_PAGE_OFFSET", 20)
+    components = [make_component(name_nl=f"Naam {n:02}") for n in range(25)]
+    for times, component in enumerate(components[::-5]):
+        for _ in range(times + 1):
+            make_reuse_case(components=[component])
+
+    pages = [
+        shown_slugs(
+            client.get(url("catalogue:component-list"), {"sort": sort, "page": page})
+        )
+        for page in (1, 2)
+    ]
+
+    reused = [components[n] for n in (4, 9, 14, 19, 24)]
+    expected = (
+        components
+        if sort == "name"
+        else reused + [component for component in components if component not in reused]
+    )
+    assert pages == [
+        [c.slug for c in expected[:20]],
+        [c.slug for c in expected[20:]],
+    ]
+
+
+def test_the_home_page_lists_the_most_reused_first(client):
+    own = make_provider()
+    most, less, only_own = (make_component(provider=own) for _ in range(3))
+    hidden = make_component(publication_state=PublicationState.DRAFT)
+    for component in (most, most, less, hidden):
+        make_reuse_case(components=[component])
+    # Used by its own provider only: not reuse.
+    make_reuse_case(components=[only_own], organisations=[own])
+
+    response = client.get(url("catalogue:home"))
+
+    assert [c.slug for c in response.context["most_reused"]] == [most.slug, less.slug]
+    assert [c.reuse_count for c in response.context["most_reused"]] == [2, 1]
+
+
+def test_the_home_figures_follow_a_publication(client):
+    make_component()
+    before = client.get(url("catalogue:home")).context["figures"]["components"]
+
+    make_component()
+
+    after = client.get(url("catalogue:home")).context["figures"]["components"]
+    assert (before, after) == (1, 2)
 
 
 def test_the_home_page_counts_from_the_data(client):
