@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import reduce
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -40,7 +41,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Lower, Replace
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    JSONObject,
+    Lower,
+    Replace,
+)
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
@@ -377,6 +385,19 @@ CARD_NEEDS_NOT = (
 )
 
 
+def _named_rows(queryset: models.QuerySet) -> ArraySubquery:
+    """The slug and names (in every language) of each row of `queryset`, in
+    its model's order, as an array of JSON objects: a list to show, read
+    with the row that names it instead of by a query of its own."""
+    model = queryset.model
+    fields = ["slug", *(f"name_{code}" for code in LANGUAGE_CODES)]
+    return ArraySubquery(
+        queryset.order_by(*model._meta.ordering)
+        .annotate(row=JSONObject(**{field: field for field in fields}))
+        .values("row")
+    )
+
+
 def _reuse_links(*, provider) -> models.QuerySet:
     """The links between published reuse cases and components that count as
     reuse: the case names an organisation other than `provider`, the
@@ -447,6 +468,26 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         """Everything a component page shows, in a fixed number of queries."""
         return self.published()._with_details()
 
+    def for_page(self) -> ComponentQuerySet:
+        """What a component's page shows, in five queries (six with a
+        successor): the short lists of names (tags, networks, dependencies
+        both ways) come as arrays in the component's own row, read by
+        Component.listed()."""
+        network_model = Component._meta.get_field("networks").related_model
+        published = Component.objects.published()
+        return (
+            self.published()
+            ._with_facts()
+            .annotate(
+                tags_rows=_named_rows(Tag.objects.filter(components=OuterRef("pk"))),
+                networks_rows=_named_rows(
+                    network_model.objects.published().filter(components=OuterRef("pk"))
+                ),
+                depends_on_rows=_named_rows(published.filter(used_by=OuterRef("pk"))),
+                used_by_rows=_named_rows(published.filter(depends_on=OuterRef("pk"))),
+            )
+        )
+
     def for_owner_detail(self, user) -> ComponentQuerySet:
         """A component as its own organisation sees it, published or not;
         other organisations' unpublished entries stay out of reach."""
@@ -471,17 +512,25 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         # The networks app builds on the catalogue, never the reverse: its
         # model is reached through the relation, not imported.
         network_model = Component._meta.get_field("networks").related_model
+        return self._with_facts().prefetch_related(
+            "tags",
+            models.Prefetch("depends_on", queryset=published),
+            models.Prefetch("used_by", queryset=published),
+            models.Prefetch("networks", queryset=network_model.objects.published()),
+        )
+
+    def _with_facts(self) -> ComponentQuerySet:
+        """The reuse count, the classification, and the relations whose rows
+        show more than a name: links, successor, organisations, reuses."""
+        published = Component.objects.published().select_related("provider")
         return (
             self.with_reuse_count()
             .select_related(
                 "provider", "building_block", "domain", "collaboration_model"
             )
             .prefetch_related(
-                "tags",
                 "links",
                 models.Prefetch("successor", queryset=published),
-                models.Prefetch("depends_on", queryset=published),
-                models.Prefetch("used_by", queryset=published),
                 models.Prefetch(
                     "organisation_roles",
                     queryset=ComponentOrganisation.objects.select_related(
@@ -494,7 +543,6 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
                         "organisations"
                     ),
                 ),
-                models.Prefetch("networks", queryset=network_model.objects.published()),
             )
         )
 
@@ -844,6 +892,19 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:component-detail", args=[self.slug])
+
+    # The relations whose rows a page shows by name only: see listed().
+    LISTED = ("tags", "networks", "depends_on", "used_by")
+
+    def listed(self, relation: str) -> list:
+        """The tags, networks, depends_on or used_by of the component, each
+        with its slug and names: from the arrays ComponentQuerySet.for_page()
+        reads with the row, or else from the relation."""
+        rows = getattr(self, f"{relation}_rows", None)
+        if rows is None:
+            return list(getattr(self, relation).all())
+        model = self._meta.get_field(relation).related_model
+        return [model(**row) for row in rows]
 
     @property
     def owner_organisation_id(self) -> int | None:

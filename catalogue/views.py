@@ -156,7 +156,13 @@ class ComponentListView(FilterView):
 
 @method_decorator(cached_for_visitors, name="dispatch")
 class ComponentDetailView(AlternatesMixin, DetailView):
-    queryset = Component.objects.for_detail()
+    queryset = Component.objects.for_page()
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            **{name: self.object.listed(name) for name in Component.LISTED},
+            **kwargs,
+        )
 
 
 class ByNameInCurrentLanguage:

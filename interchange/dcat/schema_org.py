@@ -11,7 +11,8 @@ from interchange.dcat.graph import SPDX_LICENCE, component_uri
 
 
 def schema_org(component: Component) -> dict:
-    """Reads the relations ComponentQuerySet.for_detail() prefetches."""
+    """Reads the relations ComponentQuerySet.for_page() reads with the
+    component."""
     data = {
         "@context": "https://schema.org",
         "@type": (
@@ -37,7 +38,7 @@ def schema_org(component: Component) -> dict:
         }
     if component.licence and not component.licence.startswith("LicenseRef-"):
         data["license"] = str(SPDX_LICENCE[component.licence])
-    tags = [tag.name for tag in component.tags.all()]
+    tags = [tag.name for tag in component.listed("tags")]
     if tags:
         data["keywords"] = ", ".join(tags)
     if component.kind == ComponentKind.API:

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.views.defaults import server_error
 
 from catalogue import views as catalogue_views
-from catalogue.models import ComponentKind, PublicationState, ReuseCase
+from catalogue.models import Component, ComponentKind, PublicationState, ReuseCase
 from networks.models import Membership
 from tests.factories import (
     make_building_block,
@@ -75,15 +75,32 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
         make_reuse_case(components=[component])
         network.components.add(component)
 
-    # the component with provider, block, domain, collaboration model and
-    # reuse count; then tags, links, depends on, used by, organisations,
-    # reuse cases and their organisations, networks (and its successor, when
-    # it has one).
-    with django_assert_num_queries(9):
+    # the component with provider, block, domain, collaboration model, reuse
+    # count and the names of its tags, networks and dependencies both ways;
+    # then links, organisations, reuse cases and their organisations (and
+    # its successor, when it has one).
+    with django_assert_num_queries(5):
         response = client.get(component.get_absolute_url())
 
     assert response.status_code == 200
-    assert len(response.context["component"].used_by.all()) == rows
+    context = response.context
+    assert [len(context[name]) for name in Component.LISTED] == [rows, 1, rows, rows]
+
+
+def test_the_component_page_names_its_lists_in_the_page_s_language(client):
+    component = make_component()
+    other = make_component(name_nl="Andere", name_fr="Autre", name_en="Other")
+    component.depends_on.add(other)
+    component.tags.create(slug="t", name_nl="etiket", name_fr="étiquette", name_en="")
+    make_network(name_nl="Netwerk", name_fr="Réseau", name_en="Network").components.add(
+        component
+    )
+
+    page = client.get(url("catalogue:component-detail", component.slug, language="fr"))
+
+    text = page.content.decode()
+    assert all(name in text for name in ("Autre", "étiquette", "Réseau"))
+    assert f'href="/fr/service/{other.slug}/"' in text
 
 
 @pytest.mark.parametrize("rows", [1, 25])
