@@ -82,3 +82,23 @@ def test_search_a_component_switch_language_filter_and_open_a_provider(
     expect(page).to_have_url(re.compile(r"/fr/providers/[\w-]+/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(provider_name)
     snapshot(page, width, "6-provider-fr")
+
+
+def test_a_first_visit_to_the_catalogue_transfers_under_100_kb(browser, portal_url):
+    # A fresh context: nothing cached, as on a civil servant's first visit.
+    page = browser.new_context().new_page()
+    transferred = {}
+    page.on(
+        "requestfinished",
+        lambda request: transferred.__setitem__(
+            request.url,
+            request.sizes()["responseBodySize"]
+            + request.sizes()["responseHeadersSize"],
+        ),
+    )
+
+    page.goto(f"{portal_url}/nl/catalogue/")
+    page.wait_for_load_state("networkidle")
+
+    assert any(url.endswith(".css") for url in transferred), transferred
+    assert sum(transferred.values()) < 100_000, transferred
