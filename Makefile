@@ -62,7 +62,7 @@ lint: $(VENV)/.installed
 # WEB_CONCURRENCY, GUNICORN_THREADS, FORWARDED_ALLOW_IPS...), DEBUG off, static
 # files compressed and served by whitenoise. The database as for `make run`.
 # Without SECRET_KEY it is a local try-out: a throwaway key, and plain HTTP.
-.PHONY: serve bench
+.PHONY: serve bench bench-soak
 ifeq ($(SECRET_KEY)$(SECRET_KEY_FILE),)
 serve: export SECRET_KEY := $(shell head -c 48 /dev/urandom | base64 | tr -d '\n')
 serve: export SECURE_SSL_REDIRECT ?= 0
@@ -87,6 +87,11 @@ BENCH_COMPONENTS ?= 10000
 bench: export SECRET_KEY ?= bench-only-secret-key-never-used-to-serve-0123456789
 bench: setup
 	$(PY) -m bench.run --components $(BENCH_COMPONENTS) $(BENCH_ARGS)
+
+# Ten minutes of mixed load at 32 connections: errors and memory over time.
+bench-soak: export SECRET_KEY ?= bench-only-secret-key-never-used-to-serve-0123456789
+bench-soak: setup
+	$(PY) -m bench.soak --components $(BENCH_COMPONENTS) $(SOAK_ARGS)
 
 manage: export DEBUG ?= 1
 manage: setup

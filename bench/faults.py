@@ -1,6 +1,7 @@
 """The portal under load while its database stops and starts again.
 
     .venv/bin/python bench/faults.py [--outage 8] [--clients 8] [--settle 20]
+    .venv/bin/python bench/faults.py --fault worker   # SIGKILL a worker instead
 
 1. Starts an embedded PostgreSQL of its own (a temporary data directory,
    deleted afterwards), migrates it, loads the catalogue, and commits a
@@ -12,10 +13,15 @@
    /healthz. After a quiet start it stops PostgreSQL (pg_ctl stop -m fast),
    waits --outage seconds and starts it again, then keeps the load on for
    --settle seconds.
-4. Prints a Markdown summary: the answers while the database was down (503
-   in the expected shape, or anything else), how long after the database
-   was back the portal answered again, whether gunicorn replaced a worker,
-   and whether the data committed before the outage is still there.
+4. Prints a Markdown summary, kept in bench/results/<date>-faults-database.md:
+   the answers while the database was down (503 in the expected shape, or
+   anything else), how long after the database was back the portal
+   answered again, whether gunicorn replaced a worker, and whether the data
+   committed before the outage is still there.
+
+With --fault worker, one gunicorn worker gets SIGKILL instead, and the
+summary (…-faults-worker.md) counts the requests that failed: only those
+the killed worker was serving may.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -42,6 +49,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+RESULTS = PROJECT_DIR / "bench" / "results"
 DATABASE = "reuse_faults"
 PROBLEM = "application/problem+json"
 # What the clients ask for, in turn: (kind, path).
@@ -343,8 +351,56 @@ def summary(
     return "\n".join(lines)
 
 
+def record(fault: str, text: str) -> None:
+    """Print the summary and keep it in bench/results/."""
+    print(text)
+    path = RESULTS / f"{time.strftime('%Y-%m-%d')}-faults-{fault}.md"
+    path.write_text(text + "\n")
+    log(f"report: {path.relative_to(PROJECT_DIR)}")
+
+
+def worker_summary(
+    answers: list[Answer], marks: dict[str, float], killed: int, master: int, options
+) -> str:
+    """What the clients saw when a worker died: only the requests it was
+    serving may fail (at most its threads), and gunicorn starts another."""
+    failed = [a for a in answers if a.status is None or a.status >= 500]
+    after = [a for a in answers if a.started > marks["killed"] + 1]
+    workers = workers_of(master)
+    replaced = killed not in workers and len(workers) == 2
+    lines = [
+        "# A worker killed under load",
+        "",
+        f"* Load: {options.clients} client threads over "
+        + ", ".join(f"`{path}`" for _kind, path in REQUESTS),
+        "* Server: gunicorn, 2 workers × 4 threads (gthread), DEBUG off; "
+        f"worker {killed} got SIGKILL after {seconds(options.baseline)}",
+        f"* Requests in all: {len(answers)}; failed (no answer or 5xx): "
+        f"{len(failed)}, at most 4 expected (the killed worker's threads)",
+        "* Failed: "
+        + (
+            ", ".join(
+                f"{what} ×{n}"
+                for what, n in Counter(describe(a) for a in failed).most_common()
+            )
+            or "none"
+        ),
+        f"* Requests started more than 1 s after the kill: {len(after)}, "
+        f"failed: {sum(a in failed for a in after)}; latency {latency(after)}",
+        f"* Workers now: {sorted(workers)} "
+        f"({'replaced' if replaced else 'NOT replaced'})",
+    ]
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--fault",
+        choices=["database", "worker"],
+        default="database",
+        help="stop PostgreSQL (default), or SIGKILL one gunicorn worker",
+    )
     parser.add_argument("--outage", type=float, default=8, help="seconds down")
     parser.add_argument("--clients", type=int, default=8, help="client threads")
     parser.add_argument("--baseline", type=float, default=5, help="seconds before")
@@ -397,6 +453,20 @@ def main() -> int:
         _status, stats_before = api_json(base, "/api/v1/stats/")
         log(f"committed the submission {slug}; starting the load")
 
+        if options.fault == "worker":
+            with Load(base, options.clients) as load:
+                time.sleep(options.baseline)
+                killed = min(workers_before)
+                log(f"killing worker {killed}")
+                marks = {"killed": time.monotonic()}
+                os.kill(killed, signal.SIGKILL)
+                time.sleep(options.settle)
+            record(
+                "worker",
+                worker_summary(load.answers, marks, killed, gunicorn.pid, options),
+            )
+            return 0
+
         marks: dict[str, float] = {}
         with Load(base, options.clients) as load:
             time.sleep(options.baseline)
@@ -447,7 +517,7 @@ def main() -> int:
             ),
             "Tracebacks in the server log": str(log_text.count("Traceback")),
         }
-        print(summary(answers, marks, facts))
+        record("database", summary(answers, marks, facts))
         latencies = [a.finished - a.started for a in answers if a.status == 503]
         if latencies:
             log(f"median 503 latency {statistics.median(latencies) * 1000:.0f} ms")
