@@ -154,13 +154,22 @@ class WindowCounts:
 window_counts = WindowCounts()
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """Whether a person is signed in. Without a session cookie nobody is, and
+    the user is not looked up: most requests are anonymous."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        and request.user.is_authenticated
+    )
+
+
 def page_wait(request: HttpRequest) -> int | None:
     """Seconds an anonymous client must wait before its next page, or None
     while it is within PAGE_RATE (empty: no limit)."""
     if (
         not settings.PAGE_RATE
         or request.path.startswith(unlimited_prefixes())
-        or request.user.is_authenticated
+        or signed_in(request)
     ):
         return None
     return window_counts.wait("page-rate", client_address(request), settings.PAGE_RATE)

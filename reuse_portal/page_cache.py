@@ -22,6 +22,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from reuse_portal.clients import signed_in
+
 STAMP_KEY = "page-cache:catalogue-stamp"
 # The apps whose content public pages show.
 CONTENT_APPS = ("catalogue", "networks", "programme", "publishing", "impact", "news")
@@ -87,7 +89,7 @@ def cached_for_visitors(view: Callable) -> Callable:
         if (
             not settings.PAGE_CACHE_SECONDS
             or request.method not in ("GET", "HEAD")
-            or request.user.is_authenticated
+            or signed_in(request)
         ):
             return view(request, *args, **kwargs)
         address = f"{get_language()} {request.get_full_path()}"
