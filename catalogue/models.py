@@ -68,7 +68,12 @@ from catalogue.search import (
     thesaurus_words,
     understand,
 )
-from publishing.models import PublicationState, Publishable, PublishableQuerySet
+from publishing.models import (
+    PUBLISHED_HAS_DATE,
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+)
 
 
 class ComponentKind(models.TextChoices):
@@ -846,11 +851,7 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
                 name="catalogue_component_not_own_successor",
                 violation_error_message=_("A component cannot succeed itself."),
             ),
-            models.CheckConstraint(
-                condition=~Q(publication_state=PublicationState.PUBLISHED)
-                | Q(published_at__isnull=False),
-                name="catalogue_component_published_has_date",
-            ),
+            PUBLISHED_HAS_DATE,
         ]
         indexes = [
             # Home page "newest components", the "newest" sort and feeds:
@@ -1444,11 +1445,7 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
                     "A quotation needs the person who said it and its language."
                 ),
             ),
-            models.CheckConstraint(
-                condition=~Q(publication_state=PublicationState.PUBLISHED)
-                | Q(published_at__isnull=False),
-                name="catalogue_reusecase_published_has_date",
-            ),
+            PUBLISHED_HAS_DATE,
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,12 @@ from catalogue.models import (
     SlugQuerySet,
     TimestampedModel,
 )
-from publishing.models import PublicationState, Publishable, PublishableQuerySet
+from publishing.models import (
+    PUBLISHED_HAS_DATE,
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+)
 
 
 class ArticleKind(models.TextChoices):
@@ -98,11 +103,7 @@ class Article(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         verbose_name_plural = _("news and success stories")
         ordering = ["-published_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(publication_state=PublicationState.PUBLISHED)
-                | Q(published_at__isnull=False),
-                name="news_article_published_has_date",
-            ),
+            PUBLISHED_HAS_DATE,
         ]
         indexes = [
             # The news list and the feed: published entries, newest first.

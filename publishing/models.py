@@ -85,6 +85,16 @@ class PublishableQuerySet(models.QuerySet):
         )
 
 
+# A published entry carries its publication date: feeds, sitemaps and the
+# "newest" sort read it. Each Publishable model lists it in its constraints;
+# Django fills in the app and model names.
+PUBLISHED_HAS_DATE = models.CheckConstraint(
+    condition=~Q(publication_state=PublicationState.PUBLISHED)
+    | Q(published_at__isnull=False),
+    name="%(app_label)s_%(class)s_published_has_date",
+)
+
+
 class Publishable(models.Model):
     """An entry that the public sees only once a moderator has published it."""
 
