@@ -5,11 +5,19 @@ save or delete of catalogue, network or programme content (a publication, an
 edit in the admin, a fixture load) sets a new stamp, so every page cached
 before it is simply never asked for again and expires on its own. Signed-in
 people, whose pages show their own state, always get a fresh page.
+
+Each process keeps its own copy of what it reads from the shared cache, in
+front of it: a page served from there costs no round trip to the database
+(or Redis). Their keys carry the stamp, so a copy is never stale; the stamp
+itself is read from the shared cache again after STAMP_RECHECK_SECONDS, so
+a change made by another worker or server shows within that time, and at
+once in the process that made it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -17,9 +25,11 @@ from functools import wraps
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import set_response_etag
 from django.utils.translation import get_language
 
 from reuse_portal.clients import signed_in
@@ -31,12 +41,53 @@ CONTENT_APPS = ("catalogue", "networks", "programme", "publishing", "impact", "n
 DERIVED_MODELS = ("catalogue.SearchWord", "networks.JoinRequest")
 
 
+# This process's copies (pickled, so every reader gets its own response).
+# Bounded: the least recently used go first; pages are some 40 KB.
+local_copies = LocMemCache(
+    "page-cache-local", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 1000}}
+)
+# The stamp as last read from the shared cache, and when (time.monotonic()).
+_known_stamp: tuple[str, float] = ("", -math.inf)
+
+
+def _remember_stamp(stamp: str) -> str:
+    global _known_stamp
+    _known_stamp = (stamp, time.monotonic())
+    return stamp
+
+
 def catalogue_stamp() -> str:
+    stamp, read_at = _known_stamp
+    if time.monotonic() - read_at < settings.STAMP_RECHECK_SECONDS:
+        return stamp
     stamp = cache.get(STAMP_KEY)
     if stamp is None:
         cache.add(STAMP_KEY, str(time.time_ns()), timeout=None)
         stamp = cache.get(STAMP_KEY)
-    return stamp
+    return _remember_stamp(stamp)
+
+
+def forget_local_copies() -> None:
+    """Drop this process's copies and its stamp: after the shared cache was
+    emptied (tests do), nothing read before is served again."""
+    global _known_stamp
+    _known_stamp = ("", -math.inf)
+    local_copies.clear()
+
+
+def _read(key: str) -> object | None:
+    """The local copy, else the shared one (then kept locally too)."""
+    value = local_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local_copies.set(key, value)
+    return value
+
+
+def _keep(key: str, value: object, seconds: int) -> None:
+    cache.set(key, value, seconds)
+    local_copies.set(key, value, seconds)
 
 
 def until_content_changes[T](name: str, compute: Callable[[], T]) -> T:
@@ -44,15 +95,17 @@ def until_content_changes[T](name: str, compute: Callable[[], T]) -> T:
     for what is the same for every visitor and costs more to compute than
     to read (counts and rankings over the whole catalogue)."""
     key = f"{name}:{catalogue_stamp()}"
-    value = cache.get(key)
+    value = _read(key)
     if value is None:
         value = compute()
-        cache.set(key, value, settings.CATALOGUE_COUNTS_SECONDS)
+        _keep(key, value, settings.CATALOGUE_COUNTS_SECONDS)
     return value
 
 
 def new_stamp() -> None:
-    cache.set(STAMP_KEY, str(time.time_ns()), timeout=None)
+    stamp = str(time.time_ns())
+    cache.set(STAMP_KEY, stamp, timeout=None)
+    _remember_stamp(stamp)
 
 
 def content_changed(**kwargs) -> None:
@@ -95,7 +148,7 @@ def cached_for_visitors(view: Callable) -> Callable:
         address = f"{get_language()} {request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
         key = f"page-cache:{catalogue_stamp()}:{digest}"
-        cached = cache.get(key)
+        cached = _read(key)
         if cached is not None:
             return cached
         response = view(request, *args, **kwargs)
@@ -103,7 +156,10 @@ def cached_for_visitors(view: Callable) -> Callable:
         def keep(rendered: HttpResponse) -> None:
             # Only a complete, public answer: never one that sets a cookie.
             if rendered.status_code == 200 and not rendered.cookies:
-                cache.set(key, rendered, settings.PAGE_CACHE_SECONDS)
+                # Its ETag once, not at every hit (ConditionalGetMiddleware
+                # keeps one that is there).
+                set_response_etag(rendered)
+                _keep(key, rendered, settings.PAGE_CACHE_SECONDS)
 
         if hasattr(response, "add_post_render_callback"):
             response.add_post_render_callback(keep)

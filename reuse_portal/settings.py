@@ -304,6 +304,11 @@ else:
 # How long an anonymous visitor's page is kept at most; any change to the
 # content makes it stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Each process keeps its own copies of cached pages and counts in front of the
+# shared cache, and re-reads the catalogue's "last change" stamp after this
+# many seconds: a change made through another worker or server shows within
+# that time. Keep it below DATABASE_REPLICA_MAX_LAG_SECONDS.
+STAMP_RECHECK_SECONDS = float(os.environ.get("STAMP_RECHECK_SECONDS", "1"))
 # Euros per person-day, for reuse declarations that state their saving in days.
 REUSE_DAY_RATE_EUR = Decimal(os.environ.get("REUSE_DAY_RATE_EUR", "600"))
 # The catalogue's facet counts and result counts per search and filters, for

@@ -66,6 +66,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
     settings.PAGE_CACHE_SECONDS = 0
+    # Tests empty the shared cache between requests: the stamp is read from
+    # it every time.
+    settings.STAMP_RECHECK_SECONDS = 0
     # One address and one cache for the whole suite: no page limit, except
     # where tests/test_throttling.py sets one.
     settings.PAGE_RATE = ""
@@ -228,6 +231,9 @@ def portal() -> Iterator[Portal]:
         API_ANONYMOUS_RATE="1000000/hour",
         PAGE_RATE="1000000/hour",
         API_WRITE_RATE="1000000/hour",
+        # Tests change content through `manage` (another process) and look
+        # at it at once: no second of grace for the workers' page copies.
+        STAMP_RECHECK_SECONDS="0",
         # The portal's e-mails, one file each, for the browser tests to read.
         EMAIL_FILE_PATH=tempfile.mkdtemp(prefix="portal-mail-"),
         MEDIA_ROOT=tempfile.mkdtemp(prefix="portal-media-"),
@@ -268,6 +274,14 @@ def fresh_search_understanding():
     _understand.cache_clear()
     yield
     _understand.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_copies():
+    """Nothing another test left in this process's page copies is served."""
+    from reuse_portal.page_cache import forget_local_copies
+
+    forget_local_copies()
 
 
 @pytest.fixture(autouse=True)

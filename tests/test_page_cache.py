@@ -1,6 +1,8 @@
 """Pages kept for anonymous visitors: served without the database, dropped
 as soon as the content changes, never for someone signed in."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -10,13 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from catalogue.models import Component
 from publishing import services
 from publishing.models import Action, PublicationState
+from reuse_portal import page_cache
 from tests.factories import make_component, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache():
+def page_cache_on():
     cache.clear()
     with override_settings(PAGE_CACHE_SECONDS=60):
         yield
@@ -72,3 +75,47 @@ def test_signed_in_people_never_get_a_visitors_page(client):
     assert queries.captured_queries
     assert signed_in != anonymous
     assert 'href="/nl/submissions/"' in signed_in
+
+
+def test_a_worker_serves_its_own_copy_of_a_page_without_the_shared_cache(
+    client, monkeypatch
+):
+    component = make_component(name_nl="Formulieren")
+    with override_settings(STAMP_RECHECK_SECONDS=60):
+        client.get(component.get_absolute_url())
+        shared_reads = []
+        monkeypatch.setattr(cache, "get", lambda *args: shared_reads.append(args))
+
+        response = client.get(component.get_absolute_url())
+
+    assert "Formulieren" in response.content.decode()
+    assert shared_reads == []
+
+
+def test_a_change_made_by_another_worker_shows_within_the_recheck_time(
+    client, monkeypatch
+):
+    make_component(name_nl="Eerste")
+    with override_settings(STAMP_RECHECK_SECONDS=1):
+        client.get("/nl/catalogue/")
+        # As if another worker saved it: the shared stamp changes, the one
+        # this process remembers does not.
+        remembered = page_cache._known_stamp
+        make_component(name_nl="Tweede")
+        page_cache._known_stamp = remembered
+        assert "Tweede" not in client.get("/nl/catalogue/").content.decode()
+
+        later = time.monotonic() + 1.5
+        monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+
+        assert "Tweede" in client.get("/nl/catalogue/").content.decode()
+
+
+def test_a_change_made_in_this_worker_shows_at_once(client):
+    make_component(name_nl="Eerste")
+    with override_settings(STAMP_RECHECK_SECONDS=60):
+        client.get("/nl/catalogue/")
+
+        make_component(name_nl="Tweede")
+
+        assert "Tweede" in client.get("/nl/catalogue/").content.decode()
