@@ -33,7 +33,8 @@ Environment:
     GUNICORN_GRACEFUL_TIMEOUT  seconds to finish requests on restart/stop (30)
     GUNICORN_KEEPALIVE    seconds an idle kept-alive connection stays open (5)
     GUNICORN_MAX_REQUESTS restart a worker after this many requests (0: never)
-    GUNICORN_ACCESSLOG    access log file, "-" for stdout (default), "" for none
+    GUNICORN_ACCESSLOG    gunicorn's own access log, "-" for stdout (default:
+                          none; the portal logs every request in JSON)
     GUNICORN_CONTROL_SOCKET  path of a control socket for gunicornc (none)
     LOG_LEVEL             gunicorn's error log level (info)
 
@@ -42,6 +43,7 @@ WEB_CONCURRENCY x GUNICORN_THREADS must stay below PostgreSQL's
 max_connections (100 by default), counting every server and the e-mail worker.
 """
 
+import gc
 import math
 import os
 from pathlib import Path
@@ -128,9 +130,18 @@ if Path("/dev/shm").is_dir():
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
 
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# The portal writes its own access line, in JSON with the request id, for
+# every response (reuse_portal/logging.py): gunicorn's is off unless asked.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Logs straight through, not buffered (Docker reads stdout and stderr).
 capture_output = False
 proc_name = "reuse-portal"
+
+
+def post_worker_init(worker) -> None:
+    """Once the worker has loaded the portal, what exists now lives as long
+    as the worker: frozen, the garbage collector no longer walks it at each
+    full collection (about 1 ms of a catalogue page, measured in process)."""
+    gc.freeze()

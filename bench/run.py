@@ -291,11 +291,9 @@ class Server:
             "DJANGO_SETTINGS_MODULE": "reuse_portal.settings_bench",
             "DEBUG": "0",
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "GUNICORN_ACCESSLOG": str(WORK_DIR / f"access-{label}.log"),
             **env,
         }
-        for name in ("access", "server"):
-            (WORK_DIR / f"{name}-{label}.log").unlink(missing_ok=True)
+        self.log_path.unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
