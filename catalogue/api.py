@@ -37,7 +37,7 @@ from catalogue.serializers import (
 from interchange.publiccode import api as publiccode
 from publishing import services as publishing
 from reuse_portal.page_cache import until_content_changes
-from reuse_portal.rest import PortalApiMixin
+from reuse_portal.rest import ContentPagination, PortalApiMixin
 from reuse_portal.schema import deprecated_ordering_parameter
 
 INCLUDE_PARAMETER = OpenApiParameter(
@@ -115,6 +115,7 @@ class ComponentViewSet(
     queryset = Component.objects.for_detail()
     serializer_class = ComponentSerializer
     filterset_class = ComponentApiFilter
+    pagination_class = ContentPagination
     lookup_field = "slug"
     http_method_names = ["get", "head", "options", "post", "patch"]
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsSupplier]

@@ -3,14 +3,17 @@ ordering, cache validators, throttling and one error shape (RFC 9457)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -22,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from reuse_portal.clients import client_address, window_counts
+from reuse_portal.page_cache import until_content_changes
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # The API's language when the client asks for none: not the site's Dutch, but
@@ -214,6 +218,26 @@ class PagePagination(pagination.PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         return parameters
+
+
+class ContentPaginator(Paginator):
+    """Counts a list of catalogue content once per change of the content
+    (the page cache's stamp), not again for every page a client reads: the
+    count of a search re-runs the search."""
+
+    @cached_property
+    def count(self) -> int:
+        query = self.object_list.query
+        if query.is_empty():
+            return 0
+        digest = hashlib.sha256(repr(query.sql_with_params()).encode()).hexdigest()
+        return until_content_changes(
+            f"result-count:{digest}", lambda: Paginator.count.func(self)
+        )
+
+
+class ContentPagination(PagePagination):
+    django_paginator_class = ContentPaginator
 
 
 class WindowThrottle(BaseThrottle):

@@ -171,8 +171,22 @@ def test_the_component_list_makes_a_fixed_number_of_queries(
     # count): a list item carries no relation to fetch.
     with django_assert_num_queries(2):
         body = api.get("/api/v1/components/?page_size=25").json()
-
     assert body["count"] == rows
+
+    # The count is kept until the catalogue changes: the next pages and
+    # visits read only their rows.
+    with django_assert_num_queries(1):
+        again = api.get("/api/v1/components/?page_size=25").json()
+    assert again["count"] == rows
+
+
+def test_a_kept_result_count_follows_every_change_of_the_catalogue(api):
+    make_component(name_nl="Formulieren Een")
+    assert api.get("/api/v1/components/?q=formulieren").json()["count"] == 1
+
+    make_component(name_nl="Formulieren Twee")
+    assert api.get("/api/v1/components/?q=formulieren").json()["count"] == 2
+    assert api.get("/api/v1/components/?q=nergens").json()["count"] == 0
 
 
 def test_a_component_detail_makes_a_fixed_number_of_queries(
