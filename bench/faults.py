@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/faults.py [--outage 8] [--clients 8] [--settle 20]
     .venv/bin/python bench/faults.py --fault worker   # SIGKILL a worker instead
+    .venv/bin/python bench/faults.py --fault hang     # freeze PostgreSQL (SIGSTOP)
 
 1. Starts an embedded PostgreSQL of its own (a temporary data directory,
    deleted afterwards), migrates it, loads the catalogue, and commits a
@@ -22,11 +23,21 @@
 With --fault worker, one gunicorn worker gets SIGKILL instead, and the
 summary (…-faults-worker.md) counts the requests that failed: only those
 the killed worker was serving may.
+
+With --fault hang, PostgreSQL is frozen instead of stopped: its postmaster
+and every process under it get SIGSTOP, then SIGCONT after --outage
+seconds. Its kernel still accepts connections and acknowledges packets, and
+nothing answers: the server's statement_timeout never fires, only the
+portal's own deadlines (reuse_portal/watchdog.py). The summary
+(…-faults-hang.md) has the answers while it was frozen (503 in the expected
+shape, or anything else, and how long they took), /healthz's, the recovery
+after SIGCONT, and whether gunicorn replaced a worker (it should not).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -175,7 +186,26 @@ def start_database(server) -> None:
     server.ensure_postgres_running()
 
 
-def workers_of(master: int) -> set[int]:
+def freeze_database(server) -> list[int]:
+    """SIGSTOP to the postmaster, then to every process under it (backends,
+    checkpointer, WAL writer...): the processes it froze."""
+    pid_file = Path(server.pgdata) / "postmaster.pid"
+    postmaster = int(pid_file.read_text().split()[0])
+    # The postmaster first: stopped, it forks no backend in the meantime.
+    os.kill(postmaster, signal.SIGSTOP)
+    children = sorted(children_of(postmaster))
+    for pid in children:
+        os.kill(pid, signal.SIGSTOP)
+    return [postmaster, *children]
+
+
+def thaw_database(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+
+
+def children_of(master: int) -> set[int]:
     found = set()
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -260,6 +290,48 @@ def describe(answer: Answer) -> str:
     return f"{answer.status} {shape}{extra}"
 
 
+def shapes(answers: list[Answer]) -> str:
+    counts = Counter(describe(a) for a in answers)
+    return "; ".join(f"{n} × {what}" for what, n in counts.most_common()) or "–"
+
+
+def outage_table(down: list[Answer]) -> list[str]:
+    """By kind: the answers in the shape promised while the database is
+    unavailable, and the others."""
+    lines = [
+        "| Kind | Requests | 503 as expected | Other answers | Latency |",
+        "|---|---:|---:|---|---|",
+    ]
+    for kind in ("page", "api", "probe"):
+        of_kind = [a for a in down if a.kind == kind]
+        good = [a for a in of_kind if a.as_expected_when_down]
+        others = shapes([a for a in of_kind if not a.as_expected_when_down])
+        lines.append(
+            f"| {kind} | {len(of_kind)} | {len(good)} | {others} | {latency(good)} |"
+        )
+    return [*lines, "", f"Answers by shape: {shapes(down)}", ""]
+
+
+def recovery_table(after: list[Answer], since: float) -> list[str]:
+    """By kind: how long after `since` the first 200 and the last failure came."""
+    lines = [
+        "| Kind | First 200 after | Last failure after | Failures after |",
+        "|---|---:|---:|---:|",
+    ]
+    for kind in ("page", "api", "probe"):
+        of_kind = [a for a in after if a.kind == kind]
+        ok = [a.finished - since for a in of_kind if a.status == 200]
+        bad = [a.finished - since for a in of_kind if a.status != 200]
+        lines.append(
+            f"| {kind} | {seconds(min(ok)) if ok else 'never'} "
+            f"| {seconds(max(bad)) if bad else '–'} | {len(bad)} |"
+        )
+    failures = [a for a in after if a.status != 200]
+    if failures:
+        lines += ["", f"Failures after: {shapes(failures)}"]
+    return lines
+
+
 def summary(
     answers: list[Answer], marks: dict[str, float], facts: dict[str, str]
 ) -> str:
@@ -280,46 +352,14 @@ def summary(
         f"Requests started after `pg_ctl stop` returned and answered before "
         f"`pg_ctl start` was called ({seconds(marks['starting'] - marks['down'])}).",
         "",
-        "| Kind | Requests | 503 as expected | Other answers | Latency |",
-        "|---|---:|---:|---|---|",
     ]
-    for kind in ("page", "api", "probe"):
-        of_kind = [a for a in down if a.kind == kind]
-        good = [a for a in of_kind if a.as_expected_when_down]
-        other = Counter(describe(a) for a in of_kind if not a.as_expected_when_down)
-        others = "; ".join(f"{n} × {what}" for what, n in other.most_common()) or "–"
-        lines.append(
-            f"| {kind} | {len(of_kind)} | {len(good)} | {others} | {latency(good)} |"
-        )
-    shapes = Counter(describe(a) for a in down)
-    lines += [
-        "",
-        "Answers by shape: "
-        + "; ".join(f"{n} × {what}" for what, n in shapes.most_common()),
-        "",
-    ]
+    lines += outage_table(down)
     lines += ["## Recovery", ""]
     lines += [
         "Measured from the moment `pg_ctl start` reported PostgreSQL ready.",
         "",
-        "| Kind | First 200 after | Last failure after | Failures after |",
-        "|---|---:|---:|---:|",
     ]
-    for kind in ("page", "api", "probe"):
-        of_kind = [a for a in after if a.kind == kind]
-        ok = [a.finished - marks["up"] for a in of_kind if a.status == 200]
-        bad = [a.finished - marks["up"] for a in of_kind if a.status != 200]
-        lines.append(
-            f"| {kind} | {seconds(min(ok)) if ok else 'never'} "
-            f"| {seconds(max(bad)) if bad else '–'} | {len(bad)} |"
-        )
-    failures_after = Counter(describe(a) for a in after if a.status != 200)
-    if failures_after:
-        lines += [
-            "",
-            "Failures after the restart: "
-            + "; ".join(f"{n} × {what}" for what, n in failures_after.most_common()),
-        ]
+    lines += recovery_table(after, marks["up"])
     stopping = [
         a
         for a in answers
@@ -355,6 +395,74 @@ def summary(
     return "\n".join(lines)
 
 
+def hang_summary(
+    answers: list[Answer], marks: dict[str, float], facts: dict[str, str]
+) -> str:
+    """What the clients saw while PostgreSQL was frozen: nothing may wait
+    for it longer than the portal's deadlines."""
+    frozen_for = marks["starting"] - marks["down"]
+    answered = [
+        a
+        for a in answers
+        if marks["down"] <= a.started and a.finished < marks["starting"]
+    ]
+    started = [a for a in answers if marks["down"] <= a.started < marks["starting"]]
+    caught = [a for a in answers if a.started < marks["down"] <= a.finished]
+    held = [a for a in started if a.finished >= marks["starting"]]
+    after = [a for a in answers if a.started >= marks["up"]]
+    slowest = max(started + caught, key=lambda a: a.finished - a.started)
+    waited = max((marks["starting"] - a.started for a in held), default=0.0)
+    lines = ["# PostgreSQL frozen (SIGSTOP) under load", ""]
+    lines += [f"* {name}: {value}" for name, value in facts.items()]
+    lines += [
+        "",
+        "## While PostgreSQL was frozen",
+        "",
+        f"Requests started after SIGSTOP and answered before SIGCONT "
+        f"({seconds(frozen_for)}).",
+        "",
+        *outage_table(answered),
+        *(
+            [
+                "A 200 while frozen is an answer the worker had kept in memory "
+                "(reuse_portal/page_cache.py): it needs no database.",
+                "",
+            ]
+            if any(a.status == 200 for a in answered)
+            else []
+        ),
+        f"* Slowest answer to a request started while frozen or in flight "
+        f"when it froze, whenever it came: "
+        f"{seconds(slowest.finished - slowest.started)} "
+        f"({slowest.kind} `{slowest.path}`, {describe(slowest)})",
+        f"* In flight when it froze: {len(caught)}; {shapes(caught)}; "
+        f"{latency(caught)}",
+        f"* Started while frozen and still waiting at SIGCONT: {len(held)}"
+        + (f", the longest for {seconds(waited)}" if held else ""),
+        "",
+        "## Recovery",
+        "",
+        "Measured from SIGCONT.",
+        "",
+        *recovery_table(after, marks["up"]),
+        "",
+        "## The whole run",
+        "",
+        shapes(answers),
+    ]
+    before = [a for a in answers if a.finished < marks["stopping"]]
+    lines += [
+        "",
+        "## Before and after",
+        "",
+        f"* Before the freeze: {len(before)} requests, "
+        f"{sum(a.status == 200 for a in before)} × 200, {latency(before)}.",
+        f"* After SIGCONT: {len(after)} requests, "
+        f"{sum(a.status == 200 for a in after)} × 200, {latency(after)}.",
+    ]
+    return "\n".join(lines)
+
+
 def record(fault: str, text: str) -> None:
     """Print the summary and keep it in bench/results/."""
     print(text)
@@ -370,7 +478,7 @@ def worker_summary(
     serving may fail (at most its threads), and gunicorn starts another."""
     failed = [a for a in answers if a.status is None or a.status >= 500]
     after = [a for a in answers if a.started > marks["killed"] + 1]
-    workers = workers_of(master)
+    workers = children_of(master)
     replaced = killed not in workers and len(workers) == 2
     lines = [
         "# A worker killed under load",
@@ -401,9 +509,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--fault",
-        choices=["database", "worker"],
+        choices=["database", "worker", "hang"],
         default="database",
-        help="stop PostgreSQL (default), or SIGKILL one gunicorn worker",
+        help="stop PostgreSQL (default), SIGKILL one gunicorn worker, "
+        "or freeze PostgreSQL (SIGSTOP)",
     )
     parser.add_argument("--outage", type=float, default=8, help="seconds down")
     parser.add_argument("--clients", type=int, default=8, help="client threads")
@@ -417,6 +526,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="portal-faults-"))
     server_log = work / "gunicorn.log"
     gunicorn = None
+    frozen: list[int] = []  # PostgreSQL's processes while --fault hang holds them
     database = start(work / "pgdata", database=DATABASE)
     try:
         url = database_url(database, DATABASE)
@@ -452,7 +562,7 @@ def main() -> int:
                 stderr=subprocess.STDOUT,
             )
         wait_until_healthy(base)
-        workers_before = workers_of(gunicorn.pid)
+        workers_before = children_of(gunicorn.pid)
         slug = commit_submission(base, token)
         _status, stats_before = api_json(base, "/api/v1/stats/")
         log(f"committed the submission {slug}; starting the load")
@@ -475,13 +585,22 @@ def main() -> int:
         with Load(base, options.clients) as load:
             time.sleep(options.baseline)
             marks["stopping"] = time.monotonic()
-            log("stopping PostgreSQL")
-            stop_database(database)
+            if options.fault == "hang":
+                log("freezing PostgreSQL")
+                frozen = freeze_database(database)
+            else:
+                log("stopping PostgreSQL")
+                stop_database(database)
             marks["down"] = time.monotonic()
             time.sleep(options.outage)
-            log("starting PostgreSQL")
             marks["starting"] = time.monotonic()
-            start_database(database)
+            if options.fault == "hang":
+                log("thawing PostgreSQL")
+                thaw_database(frozen)
+                frozen = []
+            else:
+                log("starting PostgreSQL")
+                start_database(database)
             marks["up"] = time.monotonic()
             time.sleep(options.settle)
         answers = load.answers
@@ -489,7 +608,7 @@ def main() -> int:
 
         _status, stats_after = api_json(base, "/api/v1/stats/")
         _status, mine = api_json(base, "/api/v1/submissions/?page_size=100", token)
-        workers_after = workers_of(gunicorn.pid)
+        workers_after = children_of(gunicorn.pid)
         import psycopg
 
         with psycopg.connect(database_url(database, DATABASE)) as connection:
@@ -505,11 +624,15 @@ def main() -> int:
             "Outage": f"`pg_ctl stop -m fast` took "
             f"{seconds(marks['down'] - marks['stopping'])}, down "
             f"{seconds(marks['starting'] - marks['down'])}, `pg_ctl start` took "
-            f"{seconds(marks['up'] - marks['starting'])}",
+            f"{seconds(marks['up'] - marks['starting'])}"
+            if options.fault == "database"
+            else f"the postmaster and all its processes frozen (SIGSTOP) for "
+            f"{seconds(marks['starting'] - marks['down'])}, then SIGCONT",
             "Requests in all": str(len(answers)),
             "Workers replaced by gunicorn": "none"
             if workers_before == workers_after
             else f"{sorted(workers_before)} → {sorted(workers_after)}",
+            "Worker timeouts in the server log": str(log_text.count("WORKER TIMEOUT")),
             "Submission committed before the outage": f"`{slug}`: "
             + (
                 f"still in the database ({row[0]}), listed by /api/v1/submissions/"
@@ -521,12 +644,15 @@ def main() -> int:
             ),
             "Tracebacks in the server log": str(log_text.count("Traceback")),
         }
-        record("database", summary(answers, marks, facts))
+        report = hang_summary if options.fault == "hang" else summary
+        record(options.fault, report(answers, marks, facts))
         latencies = [a.finished - a.started for a in answers if a.status == 503]
         if latencies:
             log(f"median 503 latency {statistics.median(latencies) * 1000:.0f} ms")
         return 0
     finally:
+        # A server left frozen would never stop.
+        thaw_database(frozen)
         if gunicorn is not None:
             gunicorn.terminate()
             gunicorn.wait(timeout=30)

@@ -1,6 +1,7 @@
 """What visitors and API clients get when something fails.
 
-A database that cannot be reached (down, restarting, out of connections) is
+A database that cannot be reached (down, restarting, out of connections,
+frozen: see reuse_portal/watchdog.py) is
 a 503 with Retry-After: the 503 page, or a problem in the API, never a
 traceback. Once the database is back, the next request reconnects
 (CONN_HEALTH_CHECKS): nothing needs a restart. And every 5xx under the API
@@ -23,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
+from reuse_portal import watchdog
 from reuse_portal.rest import API_PREFIX, PROBLEM_CONTENT_TYPE, api_language, problem
 
 logger = logging.getLogger(__name__)
@@ -58,10 +60,16 @@ def unavailable(request: HttpRequest) -> HttpResponse:
 
 
 class DatabaseFaultMiddleware:
-    """Turns a database fault raised by a view into a 503 (see unavailable)."""
+    """Turns a database fault raised by a view into a 503 (see unavailable).
+
+    It also makes a database that hangs a fault: the watchdog gives up on a
+    server that does not answer (reuse_portal/watchdog.py). Installed here,
+    once the process serves requests, so that management commands keep
+    waiting for long statements."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+        watchdog.install()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)

@@ -157,7 +157,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Seconds to open a connection (psycopg's minimum is 2). A healthy server
+# answers in milliseconds; a frozen one accepts TCP and then says nothing,
+# and each request (and /healthz) waits this long for it.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = (
+    DATABASE_CONNECT_TIMEOUT
+)
 # No query holds a worker longer than this: a hung or overloaded database
 # makes requests fail fast instead of piling up.
 DATABASE_STATEMENT_TIMEOUT_MS = int(
@@ -165,6 +171,12 @@ DATABASE_STATEMENT_TIMEOUT_MS = int(
 )
 DATABASES["default"]["OPTIONS"]["options"] = (
     f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+)
+# A frozen server never sends its statement_timeout error: the portal gives
+# up this much later on its own and drops the connection
+# (reuse_portal/watchdog.py). The margin lets a healthy server answer first.
+DATABASE_CLIENT_TIMEOUT_MARGIN_MS = int(
+    os.environ.get("DATABASE_CLIENT_TIMEOUT_MARGIN_MS", "500")
 )
 
 AUTH_USER_MODEL = "accounts.User"
@@ -490,7 +502,7 @@ if DATABASE_REPLICA_URL := env_secret("DATABASE_REPLICA_URL"):
     if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must point at PostgreSQL.")
     DATABASES["replica"].setdefault("OPTIONS", {}).update(
-        connect_timeout=5,
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
         options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
     )
     # Tests read the test database through both aliases.

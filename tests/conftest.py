@@ -277,10 +277,14 @@ def fresh_search_understanding():
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_copies():
-    """Nothing another test left in this process's page copies is served."""
+def fresh_caches():
+    """Each test starts with empty caches: nothing another test left there
+    (counts, figures, pages, in this process's copies too) is served."""
+    from django.core.cache import cache
+
     from reuse_portal.page_cache import forget_local_copies
 
+    cache.clear()
     forget_local_copies()
 
 
