@@ -11,7 +11,7 @@ from datetime import UTC
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import CharField, Count, F, Model, QuerySet
+from django.db.models import Count, F, Model, QuerySet
 from django.db.models.functions import JSONObject, Lower
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
@@ -47,16 +47,21 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Related objects chosen by slug; several values allowed."""
 
 
+# What str() of a facet's related object reads: its name, and an acronym
+# where it has one, in every language.
+LABEL_FIELDS = ("slug", "name", "acronym")
+
+
 def labelled_rows(querysets: dict[str, QuerySet]) -> dict[str, list[Model]]:
     """The rows of several small tables, in one query: each as an instance
-    holding its short text fields (slug, names, acronym), enough for its
-    label (str()), in its queryset's order."""
+    holding its LABEL_FIELDS (in every language), enough for its label
+    (str()), in its queryset's order."""
     parts, params = [], []
     for queryset in querysets.values():
         fields = [
             field.attname
             for field in queryset.model._meta.concrete_fields
-            if isinstance(field, CharField)
+            if field.attname.partition("_")[0] in LABEL_FIELDS
         ]
         row = JSONObject(**{field: field for field in fields})
         rows = queryset.annotate(row=row).values("row")

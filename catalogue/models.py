@@ -585,20 +585,21 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             + Case(When(acronym__iexact=typed, then=Value(10.0)), default=Value(0.0))
         )
 
-    def count_matches(self, text: str, *, up_to: int = MATCH_COUNT_CAP) -> int:
-        """How many components match `text`, counted up to `up_to` + 1: past
-        that, "more than `up_to`" is all a reader needs, and an exact count
-        of a common word would read every row."""
+    def count_matches(self, text: str) -> int:
+        """How many components match `text`, counted up to MATCH_COUNT_CAP + 1:
+        past that, "more than MATCH_COUNT_CAP" is all a reader needs, and an
+        exact count of a common word would read every row."""
         understood = understand(text)
         if understood is None:
             return 0
+        enough = MATCH_COUNT_CAP + 1
         typed = " ".join(understood.words)
         ids = self.order_by().values("pk")
         # Two capped lookups, each by its own index, never a scan of every row.
-        matches = ids.filter(search_vector=_tsquery(understood))[: up_to + 1].union(
-            ids.filter(names_text__trigram_word_similar=typed)[: up_to + 1]
+        matches = ids.filter(search_vector=_tsquery(understood))[:enough].union(
+            ids.filter(names_text__trigram_word_similar=typed)[:enough]
         )
-        return min(matches.count(), up_to + 1)
+        return min(matches.count(), enough)
 
     def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
         """Suggestions when a search finds nothing: the most similar names."""

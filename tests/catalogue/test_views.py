@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
+from catalogue import models as catalogue_models
 from catalogue import views as catalogue_views
 from catalogue.models import Component, ComponentKind, PublicationState, ReuseCase
 from networks.models import Membership
@@ -472,3 +473,23 @@ def test_facet_values_are_labelled_as_their_pages_name_them_in_each_language(cli
     # No French name: the label falls back as the provider's own page does.
     assert labels["fr"]["provider"] == [(provider.slug, "Dienst Archief (DA)")]
     assert labels["fr"]["network"] == [(network.slug, "Réseau Archives")]
+
+
+def test_a_search_with_more_matches_than_it_ranks_says_so(client, monkeypatch):
+    for n in range(6):
+        make_component(name_nl=f"Formulieren {n}")
+    # As at 100,000 components, with smaller numbers: two ranked by their
+    # words, one by its name, matches counted up to three.
+    monkeypatch.setattr(catalogue_models, "RANKED_BY_WORDS", 2)
+    monkeypatch.setattr(catalogue_models, "RANKED_BY_NAME", 1)
+    monkeypatch.setattr(catalogue_models, "MATCH_COUNT_CAP", 3)
+    monkeypatch.setattr(catalogue_views, "MATCH_COUNT_CAP", 3)
+
+    response = client.get(url("catalogue:component-list"), {"q": "formulieren"})
+
+    listed = len(shown_slugs(response))
+    assert listed in (2, 3)  # the one found by name may be one of the two
+    assert (
+        f"Meer dan 3 componenten komen overeen: de {listed} beste worden getoond"
+        in response.content.decode()
+    )
