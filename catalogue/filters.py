@@ -141,6 +141,12 @@ class ComponentFilter(django_filters.FilterSet):
         "collaboration_model": "collaboration_model__slug",
         "network": "networks__slug",
     }
+    # The facets a component may have several values of.
+    MANY_TO_MANY = {
+        name
+        for name, path in FACETS.items()
+        if Component._meta.get_field(path.partition("__")[0]).many_to_many
+    }
 
     class Meta:
         model = Component
@@ -230,16 +236,19 @@ class ComponentFilter(django_filters.FilterSet):
         (capped); the labels of the values that live in tables come from
         labels()."""
         chosen = self.chosen()
-        counts = {
-            facet_name: dict(
+        counts = {}
+        for facet_name, value_path in self.FACETS.items():
+            # A component is counted once, whatever joins repeat its row: a
+            # many-to-many facet, counted or chosen. Without one, COUNT(*)
+            # spares sorting the ids (half the time at 100,000 components).
+            joins = {facet_name} | {name for name in chosen if chosen[name]}
+            counts[facet_name] = dict(
                 self._filtered(leaving_out={facet_name, "sort"})
                 .order_by()
                 .values_list(value_path)
-                .annotate(count=Count("pk", distinct=True))
+                .annotate(count=Count("pk", distinct=bool(joins & self.MANY_TO_MANY)))
                 .values_list(value_path, "count")
             )
-            for facet_name, value_path in self.FACETS.items()
-        }
         # Every component has one kind and one status: without a choice in
         # one of them, its counts add up to the results.
         unchosen = [name for name in ("kind", "status") if not chosen.get(name)]

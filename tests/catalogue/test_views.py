@@ -493,3 +493,26 @@ def test_a_search_with_more_matches_than_it_ranks_says_so(client, monkeypatch):
         f"Meer dan 3 componenten komen overeen: de {listed} beste worden getoond"
         in response.content.decode()
     )
+
+
+def test_a_component_in_two_chosen_networks_is_counted_once(client):
+    first, second = make_network(), make_network()
+    both = make_component(kind=ComponentKind.API)
+    one = make_component(kind=ComponentKind.SERVICE)
+    first.components.add(both, one)
+    second.components.add(both)
+
+    response = client.get(
+        url("catalogue:component-list"), {"network": [first.slug, second.slug]}
+    )
+
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    assert {o.value: o.count for o in facets["kind"].options} == {
+        "api": 1,
+        "service": 1,
+    }
+    assert {o.value: o.count for o in facets["network"].options} == {
+        first.slug: 2,
+        second.slug: 1,
+    }
+    assert response.context["paginator"].count == 2
