@@ -1,6 +1,7 @@
 """The public representation of the catalogue in the API."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -236,9 +237,35 @@ class SummaryTranslationsSerializer(serializers.Serializer):
     en = SummaryTextsSerializer()
 
 
+class SlugUrls:
+    """Absolute URLs by slug for one request: each view's address is reversed
+    once, then only the slug changes (a slug never needs quoting)."""
+
+    PLACEHOLDER = "__slug__"
+
+    def __init__(self, request) -> None:
+        self.request = request
+        self.parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, view_name: str, slug: str) -> str:
+        parts = self.parts.get(view_name)
+        if parts is None:
+            address = reverse(view_name, kwargs={"slug": self.PLACEHOLDER})
+            head, _, tail = self.request.build_absolute_uri(address).rpartition(
+                self.PLACEHOLDER
+            )
+            parts = self.parts[view_name] = (head, tail)
+        return f"{parts[0]}{slug}{parts[1]}"
+
+
 class ComponentSummarySerializer(ComponentSerializer):
     """A component in a list: no relations to fetch, no long texts; the
-    detail (`url`) has everything. Two queries a page, whatever its size."""
+    detail (`url`) has everything. Two queries a page, whatever its size.
+
+    Written out in to_representation(): through DRF's generic fields, the 22
+    fields of 25 components took half the time of the whole request. The
+    declared fields still describe it in the API schema, and a test checks
+    that both give the same for every component of the catalogue."""
 
     TRANSLATED = ("name", "summary")
 
@@ -248,6 +275,54 @@ class ComponentSummarySerializer(ComponentSerializer):
     @extend_schema_field(SummaryTranslationsSerializer(allow_null=True))
     def get_translations(self, obj) -> dict | None:
         return super().get_translations(obj)
+
+    def to_representation(self, obj: Component) -> dict:
+        urls = self.context.setdefault("slug_urls", SlugUrls(self.context["request"]))
+        moment = self.fields["updated_at"].to_representation
+        provider = obj.provider
+        block = obj.building_block
+        model = obj.collaboration_model
+        return {
+            "url": urls("api:component-detail", obj.slug),
+            "html_url": urls("catalogue:component-detail", obj.slug),
+            "slug": obj.slug,
+            "language": get_language(),
+            "name": obj.name,
+            "acronym": obj.acronym,
+            "summary": obj.summary,
+            "kind": obj.kind,
+            "kind_label": str(obj.get_kind_display()),
+            "lifecycle_status": obj.lifecycle_status,
+            "lifecycle_status_label": str(obj.get_lifecycle_status_display()),
+            "government_level": obj.government_level,
+            "provider": provider
+            and {
+                "slug": provider.slug,
+                "name": provider.name,
+                "acronym": provider.acronym,
+                "url": urls("api:provider-detail", provider.slug),
+                "html_url": urls("catalogue:provider-detail", provider.slug),
+            },
+            "building_block": {
+                "slug": block.slug,
+                "name": block.name,
+                "family": block.family,
+                "url": urls("api:buildingblock-detail", block.slug),
+            },
+            "domain": {"slug": obj.domain.slug, "name": obj.domain.name},
+            "collaboration_model": model
+            and {
+                "slug": model.slug,
+                "name": model.name,
+                "url": urls("api:collaborationmodel-detail", model.slug),
+            },
+            "licence": obj.licence,
+            "languages": list(obj.languages),
+            "reuse_count": obj.reuse_count,
+            "published_at": obj.published_at and moment(obj.published_at),
+            "updated_at": moment(obj.updated_at),
+            "translations": self.get_translations(obj),
+        }
 
 
 class ProviderSerializer(PageLinkMixin, serializers.ModelSerializer):

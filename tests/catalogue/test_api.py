@@ -5,15 +5,19 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
+from django.utils import translation
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
 from catalogue.models import (
+    CollaborationModel,
     Component,
     ComponentKind,
     ComponentOrganisation,
     OrganisationRole,
     PublicationState,
 )
+from catalogue.serializers import ComponentSummarySerializer
 from tests.factories import (
     make_building_block,
     make_component,
@@ -550,3 +554,33 @@ def test_a_malformed_submission_is_a_400_and_saves_nothing(body):
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/problem+json"
     assert not Component.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("include", ["", "translations"])
+def test_a_list_item_is_what_the_generic_serializer_would_give(language, include):
+    """The list's serializer is written out for speed: field for field, it
+    gives what DRF's generic fields give from its declaration (the one the
+    API schema describes)."""
+    model = CollaborationModel.objects.create(
+        slug="co-financed", name_nl="Cofinanciering", definition_nl="…"
+    )
+    make_component(collaboration_model=model, languages=["nl", "fr"], acronym="CF")
+    make_component(provider=None, name_fr="", summary_en="")
+    make_reuse_case(components=[make_component()])
+    query = {"include": include}
+    request = Request(APIRequestFactory().get("/api/v1/components/", query))
+    listed = Component.objects.for_listing().select_related("collaboration_model")
+
+    with translation.override(language):
+        serializer = ComponentSummarySerializer(context={"request": request})
+        written_out = [serializer.to_representation(item) for item in listed]
+        generic = [
+            super(ComponentSummarySerializer, serializer).to_representation(item)
+            for item in listed
+        ]
+
+    assert written_out == generic
+    assert [item["collaboration_model"] is None for item in written_out] == [
+        item.collaboration_model is None for item in listed
+    ]
