@@ -239,14 +239,20 @@ class ComponentFilter(django_filters.FilterSet):
         counts = {}
         for facet_name, value_path in self.FACETS.items():
             # A component is counted once, whatever joins repeat its row: a
-            # many-to-many facet, counted or chosen. Without one, COUNT(*)
-            # spares sorting the ids (half the time at 100,000 components).
-            joins = {facet_name} | {name for name in chosen if chosen[name]}
+            # many-to-many facet chosen besides the one counted (the counted
+            # one's own join gives a row per value, one per group). Without
+            # one, COUNT(*) spares sorting the ids, and reads only the
+            # facet's index.
+            filtering = {name for name in chosen if chosen[name]} - {facet_name}
+            if filtering & self.MANY_TO_MANY:
+                count = Count("pk", distinct=True)
+            else:
+                count = Count("*")
             counts[facet_name] = dict(
                 self._filtered(leaving_out={facet_name, "sort"})
                 .order_by()
                 .values_list(value_path)
-                .annotate(count=Count("pk", distinct=bool(joins & self.MANY_TO_MANY)))
+                .annotate(count=count)
                 .values_list(value_path, "count")
             )
         # Every component has one kind and one status: without a choice in

