@@ -125,23 +125,15 @@ def test_a_healthy_server_answers_its_own_timeout_first(own, settings):
     assert own.is_usable()
 
 
-def test_a_commit_to_a_frozen_backend_fails(own):
+@pytest.mark.parametrize("operation", ["commit", "savepoint"])
+def test_a_transaction_statement_to_a_frozen_backend_fails(own, operation):
     own.set_autocommit(False)
     with own.cursor() as cursor:
         # Sends BEGIN, then the statement: a transaction is open.
         cursor.execute("SELECT 1")
 
     with frozen(own), pytest.raises(OperationalError, match="did not answer"):
-        own.commit()
-
-
-def test_a_savepoint_on_a_frozen_backend_fails(own):
-    own.set_autocommit(False)
-    with own.cursor() as cursor:
-        cursor.execute("SELECT 1")
-
-    with frozen(own), pytest.raises(OperationalError, match="did not answer"):
-        own.savepoint()
+        getattr(own, operation)()
 
 
 def test_the_health_check_gives_up_on_a_kept_connection_that_hangs(own):
