@@ -12,7 +12,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Count, F, Model, QuerySet
-from django.db.models.functions import JSONObject, Lower
+from django.db.models.functions import Lower
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from catalogue.models import (
     Domain,
     LifecycleStatus,
     Provider,
+    json_rows,
 )
 from catalogue.search import MAX_QUERY_LENGTH
 from reuse_portal.page_cache import until_content_changes
@@ -63,9 +64,7 @@ def labelled_rows(querysets: dict[str, QuerySet]) -> dict[str, list[Model]]:
             for field in queryset.model._meta.concrete_fields
             if field.attname.partition("_")[0] in LABEL_FIELDS
         ]
-        row = JSONObject(**{field: field for field in fields})
-        rows = queryset.annotate(row=row).values("row")
-        sql, part_params = rows.query.sql_with_params()
+        sql, part_params = json_rows(queryset, fields).query.sql_with_params()
         parts.append(f"ARRAY({sql})")
         params.extend(part_params)
     database = next(iter(querysets.values())).db

@@ -390,16 +390,21 @@ CARD_NEEDS_NOT = (
 )
 
 
+def json_rows(queryset: models.QuerySet, fields: list[str]) -> models.QuerySet:
+    """Each row of `queryset` as one JSON object of its `fields`: to read a
+    short list with another row, or several small tables in one query;
+    `queryset.model(**row)` makes each an instance again."""
+    row = JSONObject(**{field: field for field in fields})
+    return queryset.annotate(row=row).values("row")
+
+
 def _named_rows(queryset: models.QuerySet) -> ArraySubquery:
     """The slug and names (in every language) of each row of `queryset`, in
     its model's order, as an array of JSON objects: a list to show, read
     with the row that names it instead of by a query of its own."""
-    model = queryset.model
     fields = ["slug", *(f"name_{code}" for code in LANGUAGE_CODES)]
     return ArraySubquery(
-        queryset.order_by(*model._meta.ordering)
-        .annotate(row=JSONObject(**{field: field for field in fields}))
-        .values("row")
+        json_rows(queryset.order_by(*queryset.model._meta.ordering), fields)
     )
 
 
