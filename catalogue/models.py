@@ -49,7 +49,6 @@ from django.db.models.functions import (
     Lower,
     Replace,
 )
-from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +73,7 @@ from publishing.models import (
     Publishable,
     PublishableQuerySet,
 )
+from reuse_portal.addresses import slug_address
 
 
 class ComponentKind(models.TextChoices):
@@ -376,7 +376,7 @@ class Provider(SlugNaturalKeyMixin, TimestampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:provider-detail", args=[self.slug])
+        return slug_address("catalogue:provider-detail", self.slug)
 
 
 # Columns a result card never shows: the search document (several KB per
@@ -463,16 +463,21 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         that the index serves it."""
         return self.order_by(F("published_at").desc(nulls_last=True), "pk")
 
-    def for_listing(self) -> ComponentQuerySet:
-        """Everything a result card shows, in a fixed number of queries, and
-        nothing it does not: the stored search data and the long texts stay
-        in the database."""
+    def for_cards(self) -> ComponentQuerySet:
+        """Everything a result card shows, in one query, and nothing it does
+        not: the stored search data and the long texts stay in the database,
+        and of the related rows only the provider comes along."""
         return (
             self.published()
             .with_reuse_count()
-            .select_related("provider", "building_block", "domain")
+            .select_related("provider")
             .defer(*CARD_NEEDS_NOT)
         )
+
+    def for_listing(self) -> ComponentQuerySet:
+        """A card's fields with its building block and domain: what the API
+        list and the exports show of each component."""
+        return self.for_cards().select_related("building_block", "domain")
 
     def for_detail(self) -> ComponentQuerySet:
         """Everything a component page shows, in a fixed number of queries."""
@@ -921,7 +926,7 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:component-detail", args=[self.slug])
+        return slug_address("catalogue:component-detail", self.slug)
 
     # The relations whose rows a page shows by name only: see listed().
     LISTED = ("tags", "networks", "depends_on", "used_by")
@@ -1477,7 +1482,7 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:reuse-case-detail", args=[self.slug])
+        return slug_address("catalogue:reuse-case-detail", self.slug)
 
     @property
     def owner_organisation_id(self) -> int | None:

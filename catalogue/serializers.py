@@ -1,7 +1,6 @@
 """The public representation of the catalogue in the API."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +20,7 @@ from catalogue.models import (
     Tag,
 )
 from publishing.models import Revision
+from reuse_portal.addresses import slug_address
 
 
 class ApiUrlField(serializers.HyperlinkedIdentityField):
@@ -238,24 +238,14 @@ class SummaryTranslationsSerializer(serializers.Serializer):
 
 
 class SlugUrls:
-    """Absolute URLs by slug for one request: each view's address is reversed
-    once, then only the slug changes (a slug never needs quoting)."""
-
-    PLACEHOLDER = "__slug__"
+    """Absolute URLs by slug for one request: the origin is worked out once,
+    the path comes from reuse_portal.addresses (reversed once a language)."""
 
     def __init__(self, request) -> None:
-        self.request = request
-        self.parts: dict[str, tuple[str, str]] = {}
+        self.origin = request.build_absolute_uri("/").removesuffix("/")
 
     def __call__(self, view_name: str, slug: str) -> str:
-        parts = self.parts.get(view_name)
-        if parts is None:
-            address = reverse(view_name, kwargs={"slug": self.PLACEHOLDER})
-            head, _, tail = self.request.build_absolute_uri(address).rpartition(
-                self.PLACEHOLDER
-            )
-            parts = self.parts[view_name] = (head, tail)
-        return f"{parts[0]}{slug}{parts[1]}"
+        return f"{self.origin}{slug_address(view_name, slug)}"
 
 
 class ComponentSummarySerializer(ComponentSerializer):

@@ -46,7 +46,7 @@ class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        listing = Component.objects.for_listing()
+        listing = Component.objects.for_cards()
         # Counted over the whole catalogue: once per change, not per visit.
         return super().get_context_data(
             figures=until_content_changes("key-figures", key_figures),
@@ -102,7 +102,7 @@ class CountedPaginator(Paginator):
 @method_decorator(cached_for_visitors, name="dispatch")
 class ComponentListView(FilterView):
     filterset_class = ComponentFilter
-    queryset = Component.objects.for_listing()
+    queryset = Component.objects.for_cards()
     paginate_by = 20
     # An invalid filter value is shown as an error beside the results of the
     # values that are valid, never a 500 and never an empty catalogue.
@@ -122,7 +122,7 @@ class ComponentListView(FilterView):
             queryset,
             per_page,
             count=self.filterset.counts()["results"],
-            rows=Component.objects.for_listing(),
+            rows=Component.objects.for_cards(),
             **kwargs,
         )
 

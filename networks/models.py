@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +32,7 @@ from catalogue.models import (
     TimestampedModel,
 )
 from publishing.models import PublicationState, Publishable, PublishableQuerySet
+from reuse_portal.addresses import slug_address
 
 
 class NetworkQuerySet(PublishableQuerySet, SlugQuerySet):
@@ -42,7 +42,7 @@ class NetworkQuerySet(PublishableQuerySet, SlugQuerySet):
             self.published()
             .select_related("domain", "coordinator")
             .prefetch_related(
-                models.Prefetch("components", queryset=Component.objects.for_listing()),
+                models.Prefetch("components", queryset=Component.objects.for_cards()),
                 models.Prefetch(
                     "memberships",
                     queryset=Membership.objects.select_related("organisation"),
@@ -91,7 +91,7 @@ class Network(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("networks:network-detail", args=[self.slug])
+        return slug_address("networks:network-detail", self.slug)
 
     @property
     def owner_organisation_id(self) -> int | None:
@@ -325,7 +325,7 @@ class Event(SlugNaturalKeyMixin, TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("networks:event-detail", args=[self.slug])
+        return slug_address("networks:event-detail", self.slug)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.markup import refuse_active_content
@@ -30,6 +29,7 @@ from publishing.models import (
     Publishable,
     PublishableQuerySet,
 )
+from reuse_portal.addresses import slug_address
 
 
 class ArticleKind(models.TextChoices):
@@ -118,7 +118,7 @@ class Article(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("news:article-detail", args=[self.slug])
+        return slug_address("news:article-detail", self.slug)
 
     @property
     def owner_organisation_id(self) -> int | None:

@@ -1,0 +1,42 @@
+"""Addresses of pages named by a slug, reversed once and then reused.
+
+Django's reverse() walks the URL patterns on every call: some 20 µs, paid
+twice for each of the twenty cards of a catalogue page and for every row of
+an API list. A view's address differs only by its slug, so it is reversed
+once per language and script prefix with a placeholder, and each slug is
+put in its place. Slugs are URL-safe ([-a-zA-Z0-9_]), so nothing needs
+quoting.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+PLACEHOLDER = "__slug__"
+
+
+@cache
+def _address_parts(
+    view_name: str, language: str | None, prefix: str, urlconf: str
+) -> tuple[str, str]:
+    # The arguments are the cache key: reverse() reads them from the
+    # thread's state.
+    head, _, tail = reverse(view_name, kwargs={"slug": PLACEHOLDER}).rpartition(
+        PLACEHOLDER
+    )
+    return head, tail
+
+
+def slug_address(view_name: str, slug: str) -> str:
+    """reverse(view_name, kwargs={"slug": slug}), in the active language."""
+    head, tail = _address_parts(
+        view_name,
+        get_language(),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+    )
+    return f"{head}{slug}{tail}"
