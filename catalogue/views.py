@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -38,7 +39,11 @@ from interchange.publiccode.importer import import_publiccode
 from publishing import services as publishing
 from publishing.models import Action, PublicationState
 from publishing.workflow import allowed
-from reuse_portal.page_cache import cached_for_visitors, until_content_changes
+from reuse_portal.page_cache import (
+    address_digest,
+    cached_for_visitors,
+    until_content_changes,
+)
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
@@ -146,6 +151,14 @@ class ComponentListView(FilterView):
             typed = filterset.chosen()["q"]
             context["suggestions"] = Component.objects.published().closest_names(typed)
             context["related_searches"] = thesaurus_suggestions(typed)
+        # The same for every visitor, signed in or not: the page's query and
+        # cards are read and rendered once per query string and change.
+        context["results"] = until_content_changes(
+            f"catalogue-results:{address_digest(self.request)}",
+            lambda: render_to_string(
+                "catalogue/includes/catalogue_results.html", context, self.request
+            ),
+        )
         return context
 
     def render_to_response(self, context: dict, **kwargs) -> HttpResponse:

@@ -134,6 +134,12 @@ def watch_content() -> None:
                 )
 
 
+def address_digest(request: HttpRequest) -> str:
+    """What a page's content depends on: its language and its address."""
+    address = f"{get_language()} {request.get_full_path()}"
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
 def cached_for_visitors(view: Callable) -> Callable:
     """Serve a GET from the page cache to visitors who are not signed in."""
 
@@ -145,9 +151,7 @@ def cached_for_visitors(view: Callable) -> Callable:
             or signed_in(request)
         ):
             return view(request, *args, **kwargs)
-        address = f"{get_language()} {request.get_full_path()}"
-        digest = hashlib.sha256(address.encode()).hexdigest()
-        key = f"page-cache:{catalogue_stamp()}:{digest}"
+        key = f"page-cache:{catalogue_stamp()}:{address_digest(request)}"
         cached = _read(key)
         if cached is not None:
             return cached

@@ -1,0 +1,29 @@
+import pytest
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
+
+from reuse_portal.addresses import slug_address
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("prefix", ["/", "/portal/"])
+@pytest.mark.parametrize(
+    "view_name",
+    [
+        "catalogue:component-detail",
+        "catalogue:provider-detail",
+        "networks:event-detail",
+    ],
+)
+def test_a_slug_address_is_what_reverse_gives(language, prefix, view_name):
+    # Reversed once and kept: it must still follow the language and the
+    # prefix the portal is served under.
+    try:
+        set_script_prefix(prefix)
+        with translation.override(language):
+            for slug in ("e-box", "csam_2"):
+                assert slug_address(view_name, slug) == reverse(
+                    view_name, kwargs={"slug": slug}
+                )
+    finally:
+        set_script_prefix("/")
