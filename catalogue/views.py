@@ -171,6 +171,15 @@ class ComponentListView(FilterView):
 class ComponentDetailView(AlternatesMixin, DetailView):
     queryset = Component.objects.for_page()
 
+    def get_object(self, queryset=None) -> Component:
+        # The component with all its page shows, read once per language and
+        # change (four queries), for signed-in visitors too. A slug that is
+        # not published raises Http404 and keeps nothing.
+        return until_content_changes(
+            f"component-page:{get_language()}:{self.kwargs[self.slug_url_kwarg]}",
+            lambda: super(ComponentDetailView, self).get_object(queryset),
+        )
+
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(
             **{name: self.object.listed(name) for name in Component.LISTED},

@@ -115,6 +115,33 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
     context = response.context
     assert [len(context[name]) for name in Component.LISTED] == [rows, 1, rows, rows]
 
+    # Then, until the catalogue changes, the component comes from the cache,
+    # also for signed-in visitors (whose pages are not cached).
+    client.force_login(make_user())
+    with django_assert_num_queries(2):  # the session and the user
+        again = client.get(component.get_absolute_url())
+    assert again.content.count(b'class="reuses"') == 1
+    assert [len(again.context[name]) for name in Component.LISTED] == [
+        rows,
+        1,
+        rows,
+        rows,
+    ]
+
+
+def test_a_component_page_follows_every_change_for_signed_in_visitors(client):
+    client.force_login(make_user())
+    component = make_component()
+    assert client.get(component.get_absolute_url()).status_code == 200
+
+    component.name_nl = "Nieuwe naam"
+    component.save()
+    assert "Nieuwe naam" in client.get(component.get_absolute_url()).content.decode()
+
+    component.publication_state = HIDDEN[0]
+    component.save()
+    assert client.get(component.get_absolute_url()).status_code == 404
+
 
 def test_the_component_page_names_its_lists_in_the_page_s_language(client):
     component = make_component()
