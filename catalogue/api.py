@@ -36,7 +36,7 @@ from catalogue.serializers import (
 )
 from interchange.publiccode import api as publiccode
 from publishing import services as publishing
-from reuse_portal.page_cache import until_content_changes
+from reuse_portal.page_cache import address_digest, until_content_changes
 from reuse_portal.rest import ContentPagination, PortalApiMixin
 from reuse_portal.schema import deprecated_ordering_parameter
 
@@ -126,6 +126,17 @@ class ComponentViewSet(
         # One component, or a write: the organisation's own unpublished
         # entries too; other organisations' stay invisible (404).
         return Component.objects.for_owner_detail(self.request.user)
+
+    def list(self, request, *args, **kwargs) -> Response:
+        # The same for every client, with a token or without: kept per
+        # address and language until the catalogue changes. An invalid
+        # query raises its 400 before anything is kept.
+        return Response(
+            until_content_changes(
+                f"api-component-list:{address_digest(request)}",
+                lambda: super(ComponentViewSet, self).list(request).data,
+            )
+        )
 
     def get_serializer_class(self):
         if self.action == "list":

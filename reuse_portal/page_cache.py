@@ -135,8 +135,9 @@ def watch_content() -> None:
 
 
 def address_digest(request: HttpRequest) -> str:
-    """What a page's content depends on: its language and its address."""
-    address = f"{get_language()} {request.get_full_path()}"
+    """What an answer's content depends on: its language and its address,
+    host included (the API's links are absolute)."""
+    address = f"{get_language()} {request.build_absolute_uri()}"
     return hashlib.sha256(address.encode()).hexdigest()
 
 

@@ -177,11 +177,21 @@ def test_the_component_list_makes_a_fixed_number_of_queries(
         body = api.get("/api/v1/components/?page_size=25").json()
     assert body["count"] == rows
 
-    # The count is kept until the catalogue changes: the next pages and
-    # visits read only their rows.
-    with django_assert_num_queries(1):
+    # The answer is kept until the catalogue changes: the same address again
+    # reads nothing, another page of the same list only its rows.
+    with django_assert_num_queries(0):
         again = api.get("/api/v1/components/?page_size=25").json()
-    assert again["count"] == rows
+    assert again == body
+    with django_assert_num_queries(1):
+        other_page = api.get("/api/v1/components/?page_size=10").json()
+    assert other_page["count"] == rows
+
+
+def test_a_kept_list_keeps_the_links_of_the_host_it_was_asked_on(api):
+    make_component()
+    for host in ("localhost", "127.0.0.1"):
+        body = api.get("/api/v1/components/", HTTP_HOST=host).json()
+        assert body["results"][0]["url"].startswith(f"http://{host}/")
 
 
 def test_a_kept_result_count_follows_every_change_of_the_catalogue(api):
