@@ -14,10 +14,13 @@
    L2 (the portal's middleware and nothing else) and L3 (one query and a
    small template), measured in the same run; then the RSS of the workers.
 
-Three server runs: the page cache off (what rendering costs: every page as
-the first visitor after a change sees it), L2 under Django's stock
-middleware, and the page cache on as in production (anonymous pages served
-from the cache).
+Four server runs: the page cache off (every page rendered; what is kept
+until the catalogue changes, the counts, result lists, component rows and
+API answers, is kept), L2 under Django's stock middleware, the page cache on
+as in production (anonymous pages served from the cache), and signed in (a
+session cookie on every page, an API token on every API call, as in
+production). The cost of the first request after a change, with every cache
+emptied, is measured in process.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +66,7 @@ class Endpoint:
     rotation: Path | None = None  # file of paths, one a line
     cached_pass: bool = False  # also measured with the page cache on
     queries: dict[str, int | None] = field(default_factory=dict)
+    cold: tuple[float, int] | None = None  # ms and queries, every cache empty
     cache_queries: dict[str, int] = field(default_factory=dict)
     status: dict[str, int | None] = field(default_factory=dict)
     results: dict[str, dict] = field(default_factory=dict)
@@ -151,6 +156,9 @@ def endpoints(slugs: Path) -> list[Endpoint]:
     pages.write_text("".join(f"/nl/service/{slug}/\n" for slug in lines))
     details = WORK_DIR / "paths-api-detail.txt"
     details.write_text("".join(f"/api/v1/components/{slug}/\n" for slug in lines))
+    words = search_words()
+    searches = WORK_DIR / "paths-searches.txt"
+    searches.write_text("".join(f"/nl/catalogue/?q={word}\n" for word in words))
     connection.close()
     facet = f"/nl/catalogue/?kind={kind}&domain={domain}"
     return [
@@ -170,6 +178,11 @@ def endpoints(slugs: Path) -> list[Endpoint]:
         Endpoint(f"Search, rare word ({rare})", f"/nl/catalogue/?q={rare}"),
         Endpoint("Search, other language", "/nl/catalogue/?q=login"),
         Endpoint(
+            f"Search, {len(words)} different words",
+            "/nl/catalogue/?q=<word>",
+            rotation=searches,
+        ),
+        Endpoint(
             f"Component page ({len(lines)} slugs)",
             "/nl/service/<slug>/",
             rotation=pages,
@@ -182,6 +195,55 @@ def endpoints(slugs: Path) -> list[Endpoint]:
             "/api/v1/components/<slug>/",
             rotation=details,
         ),
+    ]
+
+
+def search_words(number: int = 500) -> list[str]:
+    """Words of the catalogue's descriptions, from rare to common: a
+    rotation over them is mostly searches no visitor made before."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT word FROM ts_stat($$
+                SELECT to_tsvector('simple', description_nl)
+                FROM catalogue_component
+            $$)
+            WHERE length(word) BETWEEN 5 AND 20 AND word ~ '^[a-z]+$'
+            ORDER BY md5(word) LIMIT %s
+            """,
+            [number],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def signed_in_headers() -> list[str]:
+    """A signed-in reader's session cookie and API token, made in the bench
+    database: what a browser and a supplier's tool send."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.db import connection
+    from knox.models import AuthToken
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-reader")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    _, token = AuthToken.objects.create(user)
+    connection.close()
+    return [
+        f"Cookie: {settings.SESSION_COOKIE_NAME}={session.session_key}",
+        f"Authorization: Token {token}",
     ]
 
 
@@ -230,7 +292,11 @@ def rare_word() -> str:
 
 
 def count_queries(
-    items: list[Endpoint], label: str, page_cache: str, **overrides
+    items: list[Endpoint],
+    label: str,
+    page_cache: str,
+    headers: Sequence[str] = (),
+    **overrides,
 ) -> None:
     """The SQL queries of one request per endpoint, the second of two (the
     first fills per-process caches), through the full middleware stack."""
@@ -244,7 +310,9 @@ def count_queries(
     cache_table = backend["LOCATION"] if "DatabaseCache" in backend["BACKEND"] else ""
     with override_settings(PAGE_CACHE_SECONDS=int(page_cache), **overrides):
         # Made here: a client reads MIDDLEWARE when it is made.
-        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        client = Client(
+            HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", **meta(headers)
+        )
         cache.clear()
         for endpoint in items:
             path = endpoint.path
@@ -265,6 +333,45 @@ def count_queries(
                 bool(cache_table) and f'"{cache_table}"' in sql for sql in statements
             )
             endpoint.status[label] = response.status_code
+        cache.clear()
+    connection.close()
+
+
+def meta(headers: list[str]) -> dict[str, str]:
+    """wrk's "Name: value" headers as the test client's WSGI keys."""
+    found = {}
+    for header in headers:
+        name, value = header.split(":", 1)
+        found["HTTP_" + name.strip().upper().replace("-", "_")] = value.strip()
+    return found
+
+
+def cold_costs(items: list[Endpoint]) -> None:
+    """Milliseconds and queries of a request with every cache emptied (the
+    first visitor after a change), in process: the median of three."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from reuse_portal.page_cache import forget_local_copies
+
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        for endpoint in items:
+            path = endpoint.path
+            if endpoint.rotation is not None:
+                lines = endpoint.rotation.read_text().splitlines()
+                path = lines[len(lines) // 2]
+            timings = []
+            for _ in range(3):
+                cache.clear()
+                forget_local_copies()
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    client.get(path)
+                    timings.append((time.perf_counter() - started) * 1000)
+            endpoint.cold = (sorted(timings)[1], len(queries.captured_queries))
         cache.clear()
     connection.close()
 
@@ -376,6 +483,7 @@ def wrk(
     options: Options,
     seconds: int,
     connections: int | None = None,
+    headers: Sequence[str] = (),
 ) -> dict:
     if endpoint.rotation is not None:
         target, extra = server.base, ["--", str(endpoint.rotation)]
@@ -388,6 +496,7 @@ def wrk(
         f"-d{seconds}s",
         "--timeout",
         "10s",
+        *(flag for header in headers for flag in ("-H", header)),
         "-s",
         str(LUA),
         target,
@@ -408,15 +517,26 @@ def wrk(
 
 
 def measure(
-    server: Server, items: list[Endpoint], label: str, options: Options
+    server: Server,
+    items: list[Endpoint],
+    label: str,
+    options: Options,
+    headers: Sequence[str] = (),
 ) -> None:
     for endpoint in items:
         if options.warmup:
             # Every worker warm (its caches, its database connections), with
             # few requests left to drain on a slow endpoint.
-            wrk(server, endpoint, options, options.warmup, WARMUP_CONNECTIONS)
+            wrk(
+                server,
+                endpoint,
+                options,
+                options.warmup,
+                WARMUP_CONNECTIONS,
+                headers,
+            )
             server.drain(options.pause)
-        result = wrk(server, endpoint, options, options.duration)
+        result = wrk(server, endpoint, options, options.duration, headers=headers)
         # Requests still queued in the server finish before the next run.
         result["drain_s"] = server.drain(options.pause)
         endpoint.results[label] = result
@@ -549,11 +669,44 @@ def report(
     ]
     if "no-cache" in options.passes:
         lines += [
-            "## Page cache off (PAGE_CACHE_SECONDS=0): what rendering costs",
+            "## Page cache off (PAGE_CACHE_SECONDS=0): every page rendered",
+            "",
+            "What is the same for every visitor is still kept until the "
+            "catalogue changes: facet counts, a page's rendered results, a "
+            "component's row, API list answers.",
             "",
             *table(items, "no-cache", l2, l3),
             "",
         ]
+    if "signed-in" in options.passes:
+        lines += [
+            "## Signed in: a session cookie on every request, an API token on "
+            "the API (page cache on, as in production)",
+            "",
+            "Nobody signed in gets a cached page; the session and the user "
+            "are read for each request. ×L2 and ×L3 compare with the "
+            "anonymous references of the first run.",
+            "",
+            *table(
+                [e for e in items if e.results.get("signed-in")], "signed-in", l2, l3
+            ),
+            "",
+        ]
+    lines += [
+        "## The first request after a change (in process, every cache emptied)",
+        "",
+        "The median of three requests, each after emptying the shared cache "
+        "and the process's copies; SQL: its statements.",
+        "",
+        "| Endpoint | ms | SQL |",
+        "|---|--:|--:|",
+        *(
+            f"| {e.name} | {e.cold[0]:.1f} | {e.cold[1]} |"
+            for e in items
+            if e.cold is not None
+        ),
+        "",
+    ]
     if "stock" in options.passes:
         stock = by_name["L2 (middleware only)"].results.get("stock")
         if stock:
@@ -621,8 +774,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--passes",
-        default=environ("BENCH_PASSES", "no-cache,stock,cache"),
-        help="which server runs: no-cache, stock, cache (comma-separated)",
+        default=environ("BENCH_PASSES", "no-cache,stock,cache,signed-in"),
+        help="which server runs: no-cache, stock, cache, signed-in (comma-separated)",
     )
     parser.add_argument(
         "--only",
@@ -672,6 +825,11 @@ def main(argv: list[str] | None = None) -> int:
         "0",
         MIDDLEWARE=settings.STOCK_MIDDLEWARE,
     )
+    signed_in = signed_in_headers() if "signed-in" in options.passes else []
+    if signed_in:
+        count_queries(items, "signed-in", PAGE_CACHE_SECONDS, signed_in)
+    log("the first request after a change, in process")
+    cold_costs(items)
 
     loads = [load_average()]
     busy = float(loads[0].split()[0])
@@ -688,9 +846,10 @@ def main(argv: list[str] | None = None) -> int:
         if label == "stock":
             env["BENCH_STOCK_MIDDLEWARE"] = "1"
             selection = [by_name["L2 (middleware only)"]]
-        elif label == "cache":
+        elif label in ("cache", "signed-in"):
             env["PAGE_CACHE_SECONDS"] = PAGE_CACHE_SECONDS
-            selection = [endpoint for endpoint in items if endpoint.cached_pass]
+            if label == "cache":
+                selection = [endpoint for endpoint in items if endpoint.cached_pass]
             from django.core.cache import cache
             from django.db import connection
 
@@ -703,7 +862,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             found = server.workers()
             workers = f"{len(found)} gthread workers"
-            measure(server, selection, label, options)
+            headers = signed_in if label == "signed-in" else []
+            measure(server, selection, label, options, headers)
             memory[label] = server.workers()
         finally:
             server.stop()

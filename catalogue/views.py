@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -94,14 +94,19 @@ class CountedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if bottom < DEEP_PAGE_OFFSET:
             return super().page(number)
-        keys = list(
-            self.object_list.values_list("pk", flat=True)[
-                bottom : bottom + self.per_page
-            ]
-        )
-        found = self.rows.in_bulk(keys)
-        rows = [found[key] for key in keys if key in found]
-        return self._get_page(rows, number, self)
+
+        def rows() -> list:
+            keys = list(
+                self.object_list.values_list("pk", flat=True)[
+                    bottom : bottom + self.per_page
+                ]
+            )
+            found = self.rows.in_bulk(keys)
+            return [found[key] for key in keys if key in found]
+
+        # Read when shown, as a shallow page's queryset is: a page whose
+        # rendered results are kept reads nothing.
+        return self._get_page(SimpleLazyObject(rows), number, self)
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
