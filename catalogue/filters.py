@@ -77,6 +77,43 @@ def labelled_rows(querysets: dict[str, QuerySet]) -> dict[str, list[Model]]:
     }
 
 
+def counts_by_each(
+    queryset: QuerySet, paths: dict[str, str], *, distinct: bool
+) -> dict[str, dict]:
+    """For each of `paths` (name: value path), how many rows of `queryset`
+    have each value, in one query: GROUPING SETS group the same rows by each
+    path in turn, so the search and the filters run once, not once per
+    path. The paths must be single-valued (no many-to-many join); with
+    `distinct`, a component that a filter's join repeats counts once."""
+    if distinct or queryset.query.distinct:
+        # Each component once, and every one of them: a DISTINCT over the
+        # grouped columns alone would merge components that share values.
+        queryset = queryset.model.objects.filter(
+            pk__in=queryset.order_by().values("pk")
+        )
+    names = list(paths)
+    columns = {f"by_{index}": F(paths[name]) for index, name in enumerate(names)}
+    sql, params = (
+        queryset.order_by().annotate(**columns).values(*columns).query.sql_with_params()
+    )
+    flags = ", ".join(f'GROUPING("rows"."{column}")' for column in columns)
+    values = ", ".join(f'"rows"."{column}"' for column in columns)
+    sets = ", ".join(f'("rows"."{column}")' for column in columns)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f'SELECT {flags}, {values}, COUNT(*) FROM ({sql}) AS "rows" '
+            f"GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        rows = cursor.fetchall()
+    counts: dict[str, dict] = {name: {} for name in names}
+    for row in rows:
+        # GROUPING() is 0 for the one column this row is grouped by.
+        index = row[: len(names)].index(0)
+        counts[names[index]][row[len(names) + index]] = row[-1]
+    return counts
+
+
 def slug_facet(label, relation: str, queryset, **options) -> django_filters.Filter:
     """A facet over a related model, chosen by slug in the URL and the query."""
     facet = SlugMultipleChoiceFilter(
@@ -231,19 +268,35 @@ class ComponentFilter(django_filters.FilterSet):
         return self._counts
 
     def _count(self) -> dict:
-        """One query per facet, and when searching one for the matches
-        (capped); the labels of the values that live in tables come from
-        labels()."""
+        """One query per facet (or one for the single-valued facets), and
+        when searching one for the matches (capped); the labels of the
+        values that live in tables come from labels()."""
         chosen = self.chosen()
+        filtering = {name for name in chosen if chosen[name]}
         counts = {}
+        # The single-valued facets nobody chose all count the same rows: the
+        # search and every filter. With a search or a filter, one query
+        # counts them all; without, each facet's own index counts it best.
+        together = {
+            name: path
+            for name, path in self.FACETS.items()
+            if name not in self.MANY_TO_MANY and name not in filtering
+        }
+        if len(together) > 1 and filtering - {"sort", "ordering"}:
+            counts = counts_by_each(
+                self._filtered(leaving_out={"sort"}),
+                together,
+                distinct=bool(filtering & self.MANY_TO_MANY),
+            )
         for facet_name, value_path in self.FACETS.items():
+            if facet_name in counts:
+                continue
             # A component is counted once, whatever joins repeat its row: a
             # many-to-many facet chosen besides the one counted (the counted
             # one's own join gives a row per value, one per group). Without
             # one, COUNT(*) spares sorting the ids, and reads only the
             # facet's index.
-            filtering = {name for name in chosen if chosen[name]} - {facet_name}
-            if filtering & self.MANY_TO_MANY:
+            if (filtering - {facet_name}) & self.MANY_TO_MANY:
                 count = Count("pk", distinct=True)
             else:
                 count = Count("*")
