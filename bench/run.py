@@ -66,7 +66,8 @@ class Endpoint:
     rotation: Path | None = None  # file of paths, one a line
     cached_pass: bool = False  # also measured with the page cache on
     queries: dict[str, int | None] = field(default_factory=dict)
-    cold: tuple[float, int] | None = None  # ms and queries, every cache empty
+    # ms, statements and those of the cache table, every cache empty
+    cold: tuple[float, int, int] | None = None
     cache_queries: dict[str, int] = field(default_factory=dict)
     status: dict[str, int | None] = field(default_factory=dict)
     results: dict[str, dict] = field(default_factory=dict)
@@ -300,14 +301,11 @@ def count_queries(
 ) -> None:
     """The SQL queries of one request per endpoint, the second of two (the
     first fills per-process caches), through the full middleware stack."""
-    from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    backend = settings.CACHES["default"]
-    cache_table = backend["LOCATION"] if "DatabaseCache" in backend["BACKEND"] else ""
     with override_settings(PAGE_CACHE_SECONDS=int(page_cache), **overrides):
         # Made here: a client reads MIDDLEWARE when it is made.
         client = Client(
@@ -322,22 +320,35 @@ def count_queries(
             client.get(path)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path)
-            statements = [
-                query["sql"]
-                for query in queries.captured_queries
-                if query["sql"].split(" ", 1)[0]
-                not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-            ]
-            endpoint.queries[label] = len(statements)
-            endpoint.cache_queries[label] = sum(
-                bool(cache_table) and f'"{cache_table}"' in sql for sql in statements
-            )
+            (
+                endpoint.queries[label],
+                endpoint.cache_queries[label],
+            ) = statement_counts(queries.captured_queries)
             endpoint.status[label] = response.status_code
         cache.clear()
     connection.close()
 
 
-def meta(headers: list[str]) -> dict[str, str]:
+def statement_counts(captured: list[dict]) -> tuple[int, int]:
+    """The statements of a request (without BEGIN, COMMIT, savepoints), and
+    how many of them read or write the database cache table."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]
+    cache_table = backend["LOCATION"] if "DatabaseCache" in backend["BACKEND"] else ""
+    statements = [
+        query["sql"]
+        for query in captured
+        if query["sql"].split(" ", 1)[0]
+        not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+    ]
+    in_cache = sum(
+        bool(cache_table) and f'"{cache_table}"' in sql for sql in statements
+    )
+    return len(statements), in_cache
+
+
+def meta(headers: Sequence[str]) -> dict[str, str]:
     """wrk's "Name: value" headers as the test client's WSGI keys."""
     found = {}
     for header in headers:
@@ -371,7 +382,10 @@ def cold_costs(items: list[Endpoint]) -> None:
                     started = time.perf_counter()
                     client.get(path)
                     timings.append((time.perf_counter() - started) * 1000)
-            endpoint.cold = (sorted(timings)[1], len(queries.captured_queries))
+            endpoint.cold = (
+                sorted(timings)[1],
+                *statement_counts(queries.captured_queries),
+            )
         cache.clear()
     connection.close()
 
@@ -696,12 +710,13 @@ def report(
         "## The first request after a change (in process, every cache emptied)",
         "",
         "The median of three requests, each after emptying the shared cache "
-        "and the process's copies; SQL: its statements.",
+        "and the process's copies; SQL: its statements (without BEGIN, COMMIT "
+        "and savepoints), with how many read or write the cache table.",
         "",
         "| Endpoint | ms | SQL |",
         "|---|--:|--:|",
         *(
-            f"| {e.name} | {e.cold[0]:.1f} | {e.cold[1]} |"
+            f"| {e.name} | {e.cold[0]:.1f} | {e.cold[1]} ({e.cold[2]} cache) |"
             for e in items
             if e.cold is not None
         ),
