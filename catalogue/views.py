@@ -55,7 +55,7 @@ class HomeView(TemplateView):
         # Counted over the whole catalogue: once per change, not per visit.
         return super().get_context_data(
             figures=until_content_changes("key-figures", key_figures),
-            newest=listing.newest()[:6],
+            newest=until_content_changes("newest", lambda: list(listing.newest()[:6])),
             most_reused=until_content_changes(
                 "most-reused", lambda: list(listing.most_reused(6))
             ),

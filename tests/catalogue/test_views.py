@@ -403,6 +403,18 @@ def test_the_home_figures_follow_a_publication(client):
     assert (before, after) == (1, 2)
 
 
+def test_the_home_page_shows_a_new_component_at_once(client, django_assert_num_queries):
+    make_component()
+    client.get(url("catalogue:home"))
+    with django_assert_num_queries(0):  # all of it kept until a change
+        client.get(url("catalogue:home"))
+
+    newer = make_component()
+
+    newest = client.get(url("catalogue:home")).context["newest"]
+    assert newest[0] == newer
+
+
 def test_the_home_page_counts_from_the_data(client):
     provider = make_provider()
     make_component(provider=provider)
