@@ -311,6 +311,12 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portal_cache",
+            # Django's default of 300 is soon passed (pages, results,
+            # component rows, API answers, rate-limit counts): past it, every
+            # write deletes a third of the entries, the counts included.
+            "OPTIONS": {
+                "MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))
+            },
         }
     }
 # How long an anonymous visitor's page is kept at most; any change to the
