@@ -47,6 +47,14 @@ def published_networks(request) -> QuerySet:
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Related objects chosen by slug; several values allowed."""
 
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        # Nothing chosen arrives as the form field's `queryset.none()`:
+        # tested as a truth value, it would be compiled and run, for each
+        # facet on every request.
+        if isinstance(value, QuerySet) and value.query.is_empty():
+            return qs
+        return super().filter(qs, value)
+
 
 # What str() of a facet's related object reads: its name, and an acronym
 # where it has one, in every language.

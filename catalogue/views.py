@@ -132,7 +132,7 @@ class ComponentListView(FilterView):
             queryset,
             per_page,
             count=self.filterset.counts()["results"],
-            rows=Component.objects.for_cards(),
+            rows=self.queryset,
             **kwargs,
         )
 
@@ -156,8 +156,9 @@ class ComponentListView(FilterView):
             typed = filterset.chosen()["q"]
             context["suggestions"] = Component.objects.published().closest_names(typed)
             context["related_searches"] = thesaurus_suggestions(typed)
-        # The same for every visitor, signed in or not: the page's query and
-        # cards are read and rendered once per query string and change.
+        # The same for every visitor, signed in or not: the facets, the
+        # page's rows and their cards are read and rendered once per query
+        # string and change.
         context["results"] = until_content_changes(
             f"catalogue-results:{address_digest(self.request)}",
             lambda: render_to_string(
