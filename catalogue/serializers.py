@@ -267,7 +267,9 @@ class ComponentSummarySerializer(ComponentSerializer):
         return super().get_translations(obj)
 
     def to_representation(self, obj: Component) -> dict:
-        urls = self.context.setdefault("slug_urls", SlugUrls(self.context["request"]))
+        urls = self.context.get("slug_urls")
+        if urls is None:  # once per request, not once per component
+            urls = self.context["slug_urls"] = SlugUrls(self.context["request"])
         moment = self.fields["updated_at"].to_representation
         provider = obj.provider
         block = obj.building_block

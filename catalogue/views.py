@@ -179,7 +179,7 @@ class ComponentDetailView(AlternatesMixin, DetailView):
 
     def get_object(self, queryset=None) -> Component:
         # The component with all its page shows, read once per language and
-        # change (four queries), for signed-in visitors too. A slug that is
+        # change (five queries), for signed-in visitors too. A slug that is
         # not published raises Http404 and keeps nothing.
         return until_content_changes(
             f"component-page:{get_language()}:{self.kwargs[self.slug_url_kwarg]}",
