@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, Model, QuerySet
 from django.db.models.functions import Lower
@@ -101,9 +101,15 @@ def counts_by_each(
         )
     names = list(paths)
     columns = {f"by_{index}": F(paths[name]) for index, name in enumerate(names)}
-    sql, params = (
-        queryset.order_by().annotate(**columns).values(*columns).query.sql_with_params()
-    )
+    try:
+        sql, params = (
+            queryset.order_by()
+            .annotate(**columns)
+            .values(*columns)
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # a search no row can match (its words all dropped)
+        return {name: {} for name in names}
     flags = ", ".join(f'GROUPING("rows"."{column}")' for column in columns)
     values = ", ".join(f'"rows"."{column}"' for column in columns)
     sets = ", ".join(f'("rows"."{column}")' for column in columns)

@@ -629,3 +629,12 @@ def test_every_facet_counts_what_its_value_would_list(client, query):
                 facet.name,
                 option.value,
             )
+
+
+def test_a_search_no_word_of_which_can_match_lists_nothing_without_error(client):
+    # A character the search drops entirely leaves a query that can match no
+    # row: the counts say 0, never a 500.
+    make_component()
+    response = client.get(url("catalogue:component-list"), {"q": "\U000514c4"})
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 0
