@@ -50,6 +50,7 @@ from django.db.models.functions import (
     Replace,
 )
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -390,22 +391,34 @@ CARD_NEEDS_NOT = (
 )
 
 
-def json_rows(queryset: models.QuerySet, fields: list[str]) -> models.QuerySet:
-    """Each row of `queryset` as one JSON object of its `fields`: to read a
-    short list with another row, or several small tables in one query;
-    `queryset.model(**row)` makes each an instance again."""
-    row = JSONObject(**{field: field for field in fields})
+def json_rows(
+    queryset: models.QuerySet, fields: list[str], **expressions
+) -> models.QuerySet:
+    """Each row of `queryset` as one JSON object of its `fields` (and of
+    `expressions`, by name): to read a short list with another row, or
+    several small tables in one query; `queryset.model(**row)` makes each an
+    instance again."""
+    row = JSONObject(**{field: field for field in fields}, **expressions)
     return queryset.annotate(row=row).values("row")
 
 
-def _named_rows(queryset: models.QuerySet) -> ArraySubquery:
-    """The slug and names (in every language) of each row of `queryset`, in
-    its model's order, as an array of JSON objects: a list to show, read
-    with the row that names it instead of by a query of its own."""
-    fields = ["slug", *(f"name_{code}" for code in LANGUAGE_CODES)]
+NAME_FIELDS = ["slug", *(f"name_{code}" for code in LANGUAGE_CODES)]
+
+
+def _rows(queryset: models.QuerySet, fields: list[str], **expressions) -> ArraySubquery:
+    """The rows of `queryset`, in its model's order, as an array of JSON
+    objects: a list to show, read with the row that names it instead of by
+    a query of its own."""
     return ArraySubquery(
-        json_rows(queryset.order_by(*queryset.model._meta.ordering), fields)
+        json_rows(
+            queryset.order_by(*queryset.model._meta.ordering), fields, **expressions
+        )
     )
+
+
+def _named_rows(queryset: models.QuerySet) -> ArraySubquery:
+    """The slug and names (in every language) of each row of `queryset`."""
+    return _rows(queryset, NAME_FIELDS)
 
 
 def _reuse_links(*, provider) -> models.QuerySet:
@@ -484,15 +497,17 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         return self.published()._with_details()
 
     def for_page(self) -> ComponentQuerySet:
-        """What a component's page shows, in five queries (six with a
-        successor): the short lists of names (tags, networks, dependencies
-        both ways) come as arrays in the component's own row, read by
+        """What a component's page shows, in one query (two with a
+        successor): the lists it shows (tags, networks, dependencies both
+        ways, links, organisation roles, reuse cases with their
+        organisations) come as arrays in the component's own row, read by
         Component.listed()."""
         network_model = Component._meta.get_field("networks").related_model
         published = Component.objects.published()
         return (
             self.published()
-            ._with_facts()
+            ._classified()
+            .prefetch_related(models.Prefetch("successor", queryset=published))
             .annotate(
                 tags_rows=_named_rows(Tag.objects.filter(components=OuterRef("pk"))),
                 networks_rows=_named_rows(
@@ -500,6 +515,25 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
                 ),
                 depends_on_rows=_named_rows(published.filter(used_by=OuterRef("pk"))),
                 used_by_rows=_named_rows(published.filter(depends_on=OuterRef("pk"))),
+                links_rows=_rows(
+                    ComponentLink.objects.filter(component=OuterRef("pk")),
+                    list(Component.LINK_FIELDS),
+                ),
+                organisation_roles_rows=_rows(
+                    ComponentOrganisation.objects.filter(component=OuterRef("pk")),
+                    ["role", "confirmed"],
+                    organisation=JSONObject(
+                        **{field: f"organisation__{field}" for field in NAME_FIELDS}
+                    ),
+                ),
+                reuse_cases_rows=_rows(
+                    ReuseCase.objects.published().filter(components=OuterRef("pk")),
+                    ["slug", "year", "organisation_public"]
+                    + [f"title_{code}" for code in LANGUAGE_CODES],
+                    organisations=_named_rows(
+                        Provider.objects.filter(reuse_cases=OuterRef("pk"))
+                    ),
+                ),
             )
         )
 
@@ -534,31 +568,29 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             models.Prefetch("networks", queryset=network_model.objects.published()),
         )
 
+    def _classified(self) -> ComponentQuerySet:
+        """The reuse count, the provider and the classification."""
+        return self.with_reuse_count().select_related(
+            "provider", "building_block", "domain", "collaboration_model"
+        )
+
     def _with_facts(self) -> ComponentQuerySet:
-        """The reuse count, the classification, and the relations whose rows
-        show more than a name: links, successor, organisations, reuses."""
+        """The relations whose rows show more than a name, besides the
+        classification: links, successor, organisations, reuses."""
         published = Component.objects.published().select_related("provider")
-        return (
-            self.with_reuse_count()
-            .select_related(
-                "provider", "building_block", "domain", "collaboration_model"
-            )
-            .prefetch_related(
-                "links",
-                models.Prefetch("successor", queryset=published),
-                models.Prefetch(
-                    "organisation_roles",
-                    queryset=ComponentOrganisation.objects.select_related(
-                        "organisation"
-                    ),
+        return self._classified().prefetch_related(
+            "links",
+            models.Prefetch("successor", queryset=published),
+            models.Prefetch(
+                "organisation_roles",
+                queryset=ComponentOrganisation.objects.select_related("organisation"),
+            ),
+            models.Prefetch(
+                "reuse_cases",
+                queryset=ReuseCase.objects.published().prefetch_related(
+                    "organisations"
                 ),
-                models.Prefetch(
-                    "reuse_cases",
-                    queryset=ReuseCase.objects.published().prefetch_related(
-                        "organisations"
-                    ),
-                ),
-            )
+            ),
         )
 
     def search(self, text: str) -> ComponentQuerySet:
@@ -928,18 +960,26 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
     def get_absolute_url(self) -> str:
         return slug_address("catalogue:component-detail", self.slug)
 
-    # The relations whose rows a page shows by name only: see listed().
-    LISTED = ("tags", "networks", "depends_on", "used_by")
+    # The relations its page lists: see listed().
+    LISTED = (
+        "tags",
+        "networks",
+        "depends_on",
+        "used_by",
+        "links",
+        "organisation_roles",
+        "reuse_cases",
+    )
 
     def listed(self, relation: str) -> list:
-        """The tags, networks, depends_on or used_by of the component, each
-        with its slug and names: from the arrays ComponentQuerySet.for_page()
-        reads with the row, or else from the relation."""
+        """One of the LISTED relations of the component, each row with what
+        its page shows: from the arrays ComponentQuerySet.for_page() reads
+        with the row, or else from the relation."""
         rows = getattr(self, f"{relation}_rows", None)
         if rows is None:
             return list(getattr(self, relation).all())
         model = self._meta.get_field(relation).related_model
-        return [model(**row) for row in rows]
+        return [getattr(model, "from_row", model)(**row) for row in rows]
 
     @property
     def owner_organisation_id(self) -> int | None:
@@ -1301,6 +1341,12 @@ class ComponentOrganisation(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
 
+    @classmethod
+    def from_row(cls, organisation: dict, **fields) -> ComponentOrganisation:
+        """A role as ComponentQuerySet.for_page() reads it: the organisation
+        by its slug and names."""
+        return cls(organisation=Provider(**organisation), **fields)
+
     def natural_key(self) -> tuple[str, str, str]:
         return (self.component.slug, self.organisation.slug, self.role)
 
@@ -1483,6 +1529,20 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return slug_address("catalogue:reuse-case-detail", self.slug)
+
+    @cached_property
+    def organisation_list(self) -> list[Provider]:
+        """The reusing organisations: from the relation (prefetched), unless
+        from_row() was given them."""
+        return list(self.organisations.all())
+
+    @classmethod
+    def from_row(cls, organisations: list[dict], **fields) -> ReuseCase:
+        """A case as ComponentQuerySet.for_page() reads it, with the slug and
+        names of its organisations."""
+        case = cls(**fields)
+        case.organisation_list = [Provider(**row) for row in organisations]
+        return case
 
     @property
     def owner_organisation_id(self) -> int | None:

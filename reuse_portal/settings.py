@@ -172,6 +172,18 @@ DATABASE_STATEMENT_TIMEOUT_MS = int(
 DATABASES["default"]["OPTIONS"]["options"] = (
     f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
 )
+# Parameters bound by the server, and a statement a connection has run this
+# many times prepared: PostgreSQL then plans it once per connection instead of
+# once per request (1.2 ms of a component page's 1.6 ms in the database). An
+# empty value binds on the client and prepares nothing, as a pooler in
+# transaction mode (PgBouncer before 1.21) needs.
+DATABASE_PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+statement_preparation = (
+    {"server_side_binding": True, "prepare_threshold": int(DATABASE_PREPARE_THRESHOLD)}
+    if DATABASE_PREPARE_THRESHOLD
+    else {}
+)
+DATABASES["default"]["OPTIONS"].update(statement_preparation)
 # A frozen server never sends its statement_timeout error: the portal gives
 # up this much later on its own and drops the connection
 # (reuse_portal/watchdog.py). The margin lets a healthy server answer first.
@@ -510,6 +522,7 @@ if DATABASE_REPLICA_URL := env_secret("DATABASE_REPLICA_URL"):
     DATABASES["replica"].setdefault("OPTIONS", {}).update(
         connect_timeout=DATABASE_CONNECT_TIMEOUT,
         options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+        **statement_preparation,
     )
     # Tests read the test database through both aliases.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from catalogue.models import Component
+
 
 def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     # Without the test run's relaxations: production defaults.
@@ -78,3 +80,40 @@ def test_no_query_runs_longer_than_the_statement_timeout():
         (milliseconds,) = cursor.fetchone()
 
     assert int(milliseconds) == settings.DATABASE_STATEMENT_TIMEOUT_MS > 0
+
+
+PREPARED = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+
+
+@pytest.mark.django_db
+def test_a_query_run_often_is_planned_once_per_connection():
+    # The same component page query for different slugs: one statement,
+    # prepared once the connection has run it DATABASE_PREPARE_THRESHOLD times.
+    lookup = Component.objects.filter(slug__startswith="prepared-test").only("pk")
+    for number in range(int(settings.DATABASE_PREPARE_THRESHOLD) + 1):
+        list(lookup.filter(slug=f"prepared-test-{number}"))
+
+    with connection.cursor() as cursor:
+        cursor.execute(PREPARED, ["%prepared-test%"])
+        assert cursor.fetchone() == (0,)  # parameters are never in the text
+        cursor.execute(PREPARED, ['%"catalogue_component"."slug"::text LIKE $1%'])
+        assert cursor.fetchone() == (1,)
+
+
+def test_an_empty_prepare_threshold_binds_on_the_client():
+    script = (
+        "from django.conf import settings; "
+        "print(sorted(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        SECRET_KEY="x" * 50,
+        DATABASE_PREPARE_THRESHOLD="",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "server_side_binding" not in result.stdout
+    assert "prepare_threshold" not in result.stdout

@@ -44,7 +44,7 @@ def schema_org(component: Component) -> dict:
     if component.kind == ComponentKind.API:
         documentation = [
             link.url
-            for link in component.links.all()
+            for link in component.listed("links")
             if link.kind in (LinkKind.API_SPECIFICATION, LinkKind.DOCUMENTATION)
         ]
         if documentation:

@@ -7,7 +7,15 @@ from django.views.defaults import server_error
 
 from catalogue import models as catalogue_models
 from catalogue import views as catalogue_views
-from catalogue.models import Component, ComponentKind, PublicationState, ReuseCase
+from catalogue.models import (
+    Component,
+    ComponentKind,
+    ComponentOrganisation,
+    LinkKind,
+    OrganisationRole,
+    PublicationState,
+    ReuseCase,
+)
 from networks.models import Membership
 from tests.factories import (
     make_building_block,
@@ -98,6 +106,7 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
 ):
     component = make_component()
     network = make_network()
+    reusing = []
     for _ in range(rows):
         other = make_component()
         component.depends_on.add(other)
@@ -105,19 +114,29 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
         component.tags.create(
             slug=f"tag-{other.pk}", name_nl="t", name_fr="t", name_en="t"
         )
-        make_reuse_case(components=[component])
+        component.links.create(
+            kind=LinkKind.DOCUMENTATION, url=f"https://{other.slug}.example/"
+        )
+        ComponentOrganisation.objects.create(
+            component=component,
+            organisation=other.provider,
+            role=OrganisationRole.OWNER,
+        )
+        reusing += [make_provider(), make_provider()]
+        make_reuse_case(components=[component], organisations=reusing[-2:])
         network.components.add(component)
 
-    # the component with provider, block, domain, collaboration model, reuse
-    # count and the names of its tags, networks and dependencies both ways;
-    # then links, organisations, reuse cases and their organisations (and
-    # its successor, when it has one).
-    with django_assert_num_queries(5):
+    # The component with provider, block, domain, collaboration model, reuse
+    # count, and every list its page shows (its successor would be one more).
+    with django_assert_num_queries(1):
         response = client.get(component.get_absolute_url())
 
     assert response.status_code == 200
-    context = response.context
-    assert [len(context[name]) for name in Component.LISTED] == [rows, 1, rows, rows]
+    listed = [rows, 1, rows, rows, rows, rows, rows]
+    assert [len(response.context[name]) for name in Component.LISTED] == listed
+    page = response.content.decode()
+    # Each reuse case with both its organisations, linked.
+    assert all(f'href="{reuser.get_absolute_url()}"' in page for reuser in reusing)
 
     # Then, until the catalogue changes, the component comes from the cache,
     # also for signed-in visitors (whose pages are not cached).
@@ -125,12 +144,7 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
     with django_assert_num_queries(2):  # the session and the user
         again = client.get(component.get_absolute_url())
     assert again.content.count(b'class="reuses"') == 1
-    assert [len(again.context[name]) for name in Component.LISTED] == [
-        rows,
-        1,
-        rows,
-        rows,
-    ]
+    assert [len(again.context[name]) for name in Component.LISTED] == listed
 
 
 def test_a_component_page_follows_every_change_for_signed_in_visitors(client):
