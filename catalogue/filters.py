@@ -202,6 +202,17 @@ class ComponentFilter(django_filters.FilterSet):
         model = Component
         fields: list[str] = []
 
+    def get_form_class(self) -> type:
+        # The same for every request (the facets' querysets are only read to
+        # check the values chosen): built once per class and process instead
+        # of from ten new fields each time, which was a fifth of the cost of a
+        # catalogue page whose results are kept.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value) if value.strip() else queryset
 
