@@ -74,7 +74,9 @@ DEEP_PAGE_OFFSET = 200
 
 class CountedPaginator(Paginator):
     """A paginator told the number of results (counted once, kept with the
-    facets' counts) instead of counting them on every page.
+    facets' counts) instead of counting them on every page, which reads a
+    page's rows only when they are shown: a page whose rendered results are
+    kept neither reads nor even builds its query.
 
     A deep page's rows are found in two steps: their keys in the results'
     order, then the rows themselves from `rows`. Read in one step, the
@@ -89,23 +91,25 @@ class CountedPaginator(Paginator):
     def count(self) -> int:
         return self.known_count
 
+    def _check_object_list_is_ordered(self) -> None:
+        # The results always end with the primary key among their sort keys
+        # (ComponentFilter.sort_keys); asking the query would build it.
+        pass
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom < DEEP_PAGE_OFFSET:
-            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
 
         def rows() -> list:
-            keys = list(
-                self.object_list.values_list("pk", flat=True)[
-                    bottom : bottom + self.per_page
-                ]
-            )
+            if bottom < DEEP_PAGE_OFFSET:
+                return list(self.object_list[bottom:top])
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
             found = self.rows.in_bulk(keys)
             return [found[key] for key in keys if key in found]
 
-        # Read when shown, as a shallow page's queryset is: a page whose
-        # rendered results are kept reads nothing.
         return self._get_page(SimpleLazyObject(rows), number, self)
 
 
@@ -114,10 +118,24 @@ class ComponentListView(FilterView):
     filterset_class = ComponentFilter
     queryset = Component.objects.for_cards()
     paginate_by = 20
-    # An invalid filter value is shown as an error beside the results of the
-    # values that are valid, never a 500 and never an empty catalogue.
-    strict = False
+    # Named, so that neither is found from the results, which would build
+    # their query.
+    template_name = "catalogue/component_filter.html"
+    context_object_name = "component_list"
     page_missing = False
+
+    def get_template_names(self) -> list[str]:
+        return [self.template_name]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.filterset = self.get_filterset(self.filterset_class)
+        # An invalid filter value is shown as an error beside the results of
+        # the values that are valid, never a 500 and never an empty
+        # catalogue. The results are built only if the page shows them.
+        self.object_list = SimpleLazyObject(lambda: self.filterset.qs)
+        return self.render_to_response(
+            self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        )
 
     def get_filterset_kwargs(self, filterset_class) -> dict:
         # Always bound, even to an empty query string: otherwise django-filter
@@ -152,20 +170,24 @@ class ComponentListView(FilterView):
         context["page_missing"] = self.page_missing
         context["match_count"] = filterset.counts()["matches"]
         context["match_count_cap"] = MATCH_COUNT_CAP
-        if filterset.is_searching and not context["paginator"].count:
-            typed = filterset.chosen()["q"]
-            context["suggestions"] = Component.objects.published().closest_names(typed)
-            context["related_searches"] = thesaurus_suggestions(typed)
         # The same for every visitor, signed in or not: the facets, the
         # page's rows and their cards are read and rendered once per query
         # string and change.
         context["results"] = until_content_changes(
             f"catalogue-results:{address_digest(self.request)}",
-            lambda: render_to_string(
-                "catalogue/includes/catalogue_results.html", context, self.request
-            ),
+            lambda: self.render_results(context),
         )
         return context
+
+    def render_results(self, context: dict) -> str:
+        filterset = context["filter"]
+        if filterset.is_searching and not context["paginator"].count:
+            typed = filterset.chosen()["q"]
+            context["suggestions"] = Component.objects.published().closest_names(typed)
+            context["related_searches"] = thesaurus_suggestions(typed)
+        return render_to_string(
+            "catalogue/includes/catalogue_results.html", context, self.request
+        )
 
     def render_to_response(self, context: dict, **kwargs) -> HttpResponse:
         if self.page_missing:
