@@ -1,6 +1,7 @@
 """Descriptions are Markdown: rendered to HTML that can hold nothing active."""
 
 import re
+import threading
 
 import markdown
 import nh3
@@ -39,8 +40,19 @@ def refuse_active_content(text: str) -> None:
         )
 
 
+# One converter per thread, reset between texts: making one (its extensions
+# and processors) costs more than converting a description.
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    if not hasattr(_converters, "markdown"):
+        _converters.markdown = markdown.Markdown(extensions=["tables", "sane_lists"])
+    return _converters.markdown.reset()
+
+
 def render_markdown(text: str) -> SafeString:
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    html = _converter().convert(text or "")
     for heading, shifted in SHIFTED_HEADINGS.items():
         html = html.replace(f"<{heading}>", f"<{shifted}>").replace(
             f"</{heading}>", f"</{shifted}>"

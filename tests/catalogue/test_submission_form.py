@@ -186,6 +186,20 @@ def test_a_description_is_rendered_as_safe_markdown(client):
     assert "<b title" not in text
 
 
+def test_a_description_never_uses_what_another_one_defined(client):
+    # The converter is reused from page to page: a reference link one
+    # description defines must not turn up as a link in the next one.
+    defines = make_component(description_en="[docs]\n\n[docs]: https://one.example")
+    uses = make_component(description_en="See [docs].")
+
+    first = client.get(url("catalogue:component-detail", defines.slug))
+    second = client.get(url("catalogue:component-detail", uses.slug))
+
+    assert 'href="https://one.example"' in first.content.decode()
+    assert "one.example" not in second.content.decode()
+    assert "See [docs]." in second.content.decode()
+
+
 def image_bytes(format_: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, "navy").save(buffer, format=format_)
