@@ -1,11 +1,12 @@
-"""Addresses of pages named by a slug, reversed once and then reused.
+"""Addresses of pages, reversed once and then reused.
 
 Django's reverse() walks the URL patterns on every call: some 20 µs, paid
 twice for each of the twenty cards of a catalogue page and for every row of
 an API list. A view's address differs only by its slug, so it is reversed
 once per language and script prefix with a placeholder, and each slug is
 put in its place. Slugs are URL-safe ([-a-zA-Z0-9_]), so nothing needs
-quoting.
+quoting. Pages without arguments (the site's navigation, some 20 links on
+every page) are reversed once per language and script prefix.
 """
 
 from __future__ import annotations
@@ -21,22 +22,44 @@ PLACEHOLDER = "__slug__"
 
 @cache
 def _address_parts(
-    view_name: str, language: str | None, prefix: str, urlconf: str
+    view_name: str,
+    arguments: tuple[tuple[str, str], ...],
+    language: str | None,
+    prefix: str,
+    urlconf: str,
 ) -> tuple[str, str]:
-    # The arguments are the cache key: reverse() reads them from the
-    # thread's state.
-    head, _, tail = reverse(view_name, kwargs={"slug": PLACEHOLDER}).rpartition(
-        PLACEHOLDER
-    )
+    # The arguments are the cache key: reverse() reads the last three from
+    # the thread's state.
+    head, _, tail = reverse(
+        view_name, kwargs={"slug": PLACEHOLDER, **dict(arguments)}
+    ).rpartition(PLACEHOLDER)
     return head, tail
 
 
-def slug_address(view_name: str, slug: str) -> str:
-    """reverse(view_name, kwargs={"slug": slug}), in the active language."""
+def slug_address(view_name: str, slug: str, **arguments: str) -> str:
+    """reverse(view_name, kwargs={"slug": slug, **arguments}), in the active
+    language. The other `arguments` take few values (a format, say): each
+    set of them is reversed once."""
     head, tail = _address_parts(
         view_name,
+        tuple(sorted(arguments.items())),
         get_language(),
         get_script_prefix(),
         get_urlconf() or settings.ROOT_URLCONF,
     )
     return f"{head}{slug}{tail}"
+
+
+@cache
+def _address(view_name: str, language: str | None, prefix: str, urlconf: str) -> str:
+    return reverse(view_name)
+
+
+def address(view_name: str) -> str:
+    """reverse(view_name), in the active language."""
+    return _address(
+        view_name,
+        get_language(),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+    )

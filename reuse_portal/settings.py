@@ -142,6 +142,8 @@ TEMPLATES = [
                 "reuse_portal.context_processors.language_alternates",
                 "reuse_portal.context_processors.contact",
             ],
+            # The project's own tags: reuse_portal is not an app.
+            "libraries": {"addresses": "reuse_portal.templatetags.addresses"},
         },
     },
 ]

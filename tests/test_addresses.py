@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
-from reuse_portal.addresses import slug_address
+from reuse_portal.addresses import address, slug_address
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
@@ -25,5 +25,28 @@ def test_a_slug_address_is_what_reverse_gives(language, prefix, view_name):
                 assert slug_address(view_name, slug) == reverse(
                     view_name, kwargs={"slug": slug}
                 )
+                for extension in ("ttl", "jsonld"):
+                    assert slug_address(
+                        "api:component-dcat", slug, extension=extension
+                    ) == reverse(
+                        "api:component-dcat",
+                        kwargs={"slug": slug, "extension": extension},
+                    )
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("prefix", ["/", "/portal/"])
+def test_a_page_address_is_what_reverse_gives(language, prefix):
+    try:
+        set_script_prefix(prefix)
+        with translation.override(language):
+            for view_name in (
+                "catalogue:component-list",
+                "api:docs",
+                "news:article-feed",
+            ):
+                assert address(view_name) == reverse(view_name)
     finally:
         set_script_prefix("/")

@@ -21,7 +21,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -38,6 +37,7 @@ from catalogue.models import (
     ProviderKind,
 )
 from publishing.models import PublicationState
+from reuse_portal.addresses import slug_address
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -526,4 +526,4 @@ def serialise(graph: Graph, extension: str) -> bytes:
 
 
 def component_dcat_path(slug: str, extension: str) -> str:
-    return reverse("api:component-dcat", kwargs={"slug": slug, "extension": extension})
+    return slug_address("api:component-dcat", slug, extension=extension)
