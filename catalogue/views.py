@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
@@ -51,20 +52,33 @@ class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        listing = Component.objects.for_cards()
-        # Counted over the whole catalogue: once per change, not per visit.
+        # The same for every visitor, signed in or not: rendered once per
+        # language and change.
         return super().get_context_data(
-            figures=until_content_changes("key-figures", key_figures),
-            newest=until_content_changes("newest", lambda: list(listing.newest()[:6])),
-            most_reused=until_content_changes(
-                "most-reused", lambda: list(listing.most_reused(6))
-            ),
-            building_blocks=until_content_changes(
-                "building-block-counts",
-                lambda: list(BuildingBlock.objects.with_published_component_count()),
+            content=until_content_changes(
+                f"home:{get_language()}:{get_script_prefix()}", self.render_content
             ),
             **kwargs,
         )
+
+    @staticmethod
+    def render_content() -> str:
+        listing = Component.objects.for_cards()
+        # Counted over the whole catalogue, and the same in every language.
+        context = {
+            "figures": until_content_changes("key-figures", key_figures),
+            "newest": until_content_changes(
+                "newest", lambda: list(listing.newest()[:6])
+            ),
+            "most_reused": until_content_changes(
+                "most-reused", lambda: list(listing.most_reused(6))
+            ),
+            "building_blocks": until_content_changes(
+                "building-block-counts",
+                lambda: list(BuildingBlock.objects.with_published_component_count()),
+            ),
+        }
+        return render_to_string("catalogue/includes/home_content.html", context)
 
 
 # From this many results skipped, finding a page's keys first costs less than

@@ -429,6 +429,25 @@ def test_the_home_page_shows_a_new_component_at_once(client, django_assert_num_q
     assert newest[0] == newer
 
 
+def test_the_home_page_is_kept_for_signed_in_visitors_until_a_change(
+    client, django_assert_num_queries
+):
+    client.force_login(make_user())
+    make_component(name_nl="Eerste", name_fr="Premier")
+    assert "Eerste" in client.get(url("catalogue:home")).content.decode()
+    with django_assert_num_queries(2):  # the session and the user
+        kept = client.get(url("catalogue:home")).content.decode()
+    assert "Eerste" in kept
+
+    make_component(name_nl="Tweede", name_fr="Deuxième")
+
+    assert "Tweede" in client.get(url("catalogue:home")).content.decode()
+    # Kept per language: the French page names the components in French.
+    french = client.get(url("catalogue:home", language="fr")).content.decode()
+    assert "Deuxième" in french
+    assert "Tweede" not in french
+
+
 def test_the_home_page_counts_from_the_data(client):
     provider = make_provider()
     make_component(provider=provider)
