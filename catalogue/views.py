@@ -1,5 +1,6 @@
 """The public pages of the catalogue."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -214,19 +215,37 @@ class ComponentDetailView(AlternatesMixin, DetailView):
     queryset = Component.objects.for_page()
 
     def get_object(self, queryset=None) -> Component:
-        # The component with all its page shows, read once per language and
-        # change (five queries), for signed-in visitors too. A slug that is
-        # not published raises Http404 and keeps nothing.
-        return until_content_changes(
-            f"component-page:{get_language()}:{self.kwargs[self.slug_url_kwarg]}",
-            lambda: super(ComponentDetailView, self).get_object(queryset),
+        # The component (one query) and its page's content as everyone but
+        # its own organisation sees it, read and rendered once per language
+        # and change, for signed-in visitors too. A slug that is not
+        # published raises Http404 and keeps nothing.
+        component, self.content_for_others = until_content_changes(
+            f"component-and-content:{get_language()}:{self.kwargs[self.slug_url_kwarg]}",
+            lambda: self.read_and_render(queryset),
         )
+        return component
+
+    def read_and_render(self, queryset) -> tuple[Component, str]:
+        component = super().get_object(queryset)
+        return component, self.render_content(component, is_owner=False)
+
+    @staticmethod
+    def render_content(component: Component, *, is_owner: bool) -> str:
+        context = {
+            "component": component,
+            "is_owner": is_owner,
+            "contact_email": settings.CONTACT_EMAIL,
+            **{name: component.listed(name) for name in Component.LISTED},
+        }
+        return render_to_string("catalogue/includes/component_content.html", context)
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(
-            **{name: self.object.listed(name) for name in Component.LISTED},
-            **kwargs,
-        )
+        organisation = getattr(self.request.user, "organisation_id", None)
+        if organisation and organisation == self.object.provider_id:
+            content = self.render_content(self.object, is_owner=True)
+        else:
+            content = self.content_for_others
+        return super().get_context_data(content=content, **kwargs)
 
 
 class ByNameInCurrentLanguage:

@@ -138,13 +138,36 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
     # Each reuse case with both its organisations, linked.
     assert all(f'href="{reuser.get_absolute_url()}"' in page for reuser in reusing)
 
-    # Then, until the catalogue changes, the component comes from the cache,
-    # also for signed-in visitors (whose pages are not cached).
+    # Then, until the catalogue changes, the component and its content come
+    # from the cache, also for signed-in visitors (whose pages are not cached).
     client.force_login(make_user())
     with django_assert_num_queries(2):  # the session and the user
         again = client.get(component.get_absolute_url())
-    assert again.content.count(b'class="reuses"') == 1
-    assert [len(again.context[name]) for name in Component.LISTED] == listed
+    assert article(again) == article(response)
+    assert article(again).count('href="https://component-') == rows
+
+
+def article(response) -> str:
+    """The component page's own content, without the site's header and footer."""
+    page = response.content.decode()
+    return page.split('<article class="component">')[1].split("</article>")[0]
+
+
+def test_only_its_own_organisation_is_offered_to_change_a_component(client):
+    component = make_component()
+    edit = url("catalogue:component-edit", component.slug)
+    declare = url("impact:declaration-create", component.slug)
+    assert declare in client.get(component.get_absolute_url()).content.decode()
+
+    client.force_login(make_user(organisation=component.provider))
+    own = client.get(component.get_absolute_url()).content.decode()
+    client.force_login(make_user(organisation=make_provider()))
+    other = client.get(component.get_absolute_url()).content.decode()
+
+    assert edit in own
+    assert declare not in own
+    assert declare in other
+    assert edit not in other
 
 
 def test_a_component_page_follows_every_change_for_signed_in_visitors(client):
