@@ -219,8 +219,9 @@ class ComponentDetailView(AlternatesMixin, DetailView):
         # its own organisation sees it, read and rendered once per language
         # and change, for signed-in visitors too. A slug that is not
         # published raises Http404 and keeps nothing.
+        slug = self.kwargs[self.slug_url_kwarg]
         component, self.content_for_others = until_content_changes(
-            f"component-and-content:{get_language()}:{self.kwargs[self.slug_url_kwarg]}",
+            f"component-and-content:{get_language()}:{get_script_prefix()}:{slug}",
             lambda: self.read_and_render(queryset),
         )
         return component
