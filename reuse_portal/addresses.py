@@ -36,16 +36,19 @@ def _address_parts(
     return head, tail
 
 
+def reversal_state() -> tuple[str | None, str, str]:
+    """What reverse() reads from the thread besides its arguments: the
+    language, the script prefix and the URLconf. The key of every address
+    kept here (and of reuse_portal.context_processors' translations)."""
+    return get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
 def slug_address(view_name: str, slug: str, **arguments: str) -> str:
     """reverse(view_name, kwargs={"slug": slug, **arguments}), in the active
     language. The other `arguments` take few values (a format, say): each
     set of them is reversed once."""
     head, tail = _address_parts(
-        view_name,
-        tuple(sorted(arguments.items())),
-        get_language(),
-        get_script_prefix(),
-        get_urlconf() or settings.ROOT_URLCONF,
+        view_name, tuple(sorted(arguments.items())), *reversal_state()
     )
     return f"{head}{slug}{tail}"
 
@@ -57,9 +60,4 @@ def _address(view_name: str, language: str | None, prefix: str, urlconf: str) ->
 
 def address(view_name: str) -> str:
     """reverse(view_name), in the active language."""
-    return _address(
-        view_name,
-        get_language(),
-        get_script_prefix(),
-        get_urlconf() or settings.ROOT_URLCONF,
-    )
+    return _address(view_name, *reversal_state())

@@ -2,8 +2,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
+
+from reuse_portal.addresses import reversal_state
 
 
 def in_language(path: str, current: str, code: str) -> str:
@@ -12,17 +14,15 @@ def in_language(path: str, current: str, code: str) -> str:
     translate_url() gives back a path it cannot resolve (a 404) unchanged, so
     there the language prefix is swapped by hand.
     """
-    return _in_language(
-        path, current, code, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    )
+    return _in_language(path, current, code, reversal_state())
 
 
 # Every page asks for itself in three languages: resolving and reversing it
 # three times costs more than a page kept in the cache takes to send.
 @lru_cache(maxsize=4096)
-def _in_language(path: str, current: str, code: str, prefix: str, urlconf: str) -> str:
-    # The last two are the cache key: translate_url() reads them from the
-    # thread's state.
+def _in_language(path: str, current: str, code: str, state: tuple) -> str:
+    # `state` is part of the cache key only: translate_url() reads it from
+    # the thread.
     translated = translate_url(path, code)
     prefix = f"/{current}/"
     if translated == path and code != current and path.startswith(prefix):

@@ -8,30 +8,25 @@ from reuse_portal.addresses import address, slug_address
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
 @pytest.mark.parametrize("prefix", ["/", "/portal/"])
 @pytest.mark.parametrize(
-    "view_name",
+    ("view_name", "arguments"),
     [
-        "catalogue:component-detail",
-        "catalogue:provider-detail",
-        "networks:event-detail",
+        ("catalogue:component-detail", {}),
+        ("catalogue:provider-detail", {}),
+        ("networks:event-detail", {}),
+        ("api:component-dcat", {"extension": "ttl"}),
+        ("api:component-dcat", {"extension": "jsonld"}),
     ],
 )
-def test_a_slug_address_is_what_reverse_gives(language, prefix, view_name):
-    # Reversed once and kept: it must still follow the language and the
-    # prefix the portal is served under.
+def test_a_slug_address_is_what_reverse_gives(language, prefix, view_name, arguments):
+    # Reversed once and kept: it must still follow the language, the prefix
+    # the portal is served under and the other arguments.
     try:
         set_script_prefix(prefix)
         with translation.override(language):
             for slug in ("e-box", "csam_2"):
-                assert slug_address(view_name, slug) == reverse(
-                    view_name, kwargs={"slug": slug}
+                assert slug_address(view_name, slug, **arguments) == reverse(
+                    view_name, kwargs={"slug": slug, **arguments}
                 )
-                for extension in ("ttl", "jsonld"):
-                    assert slug_address(
-                        "api:component-dcat", slug, extension=extension
-                    ) == reverse(
-                        "api:component-dcat",
-                        kwargs={"slug": slug, "extension": extension},
-                    )
     finally:
         set_script_prefix("/")
 

@@ -87,8 +87,8 @@ PREPARED = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
 
 @pytest.mark.django_db
 def test_a_query_run_often_is_planned_once_per_connection():
-    # The same component page query for different slugs: one statement,
-    # prepared once the connection has run it DATABASE_PREPARE_THRESHOLD times.
+    # The same lookup for different slugs: one statement, prepared once the
+    # connection has run it DATABASE_PREPARE_THRESHOLD times.
     lookup = Component.objects.filter(slug__startswith="prepared-test").only("pk")
     for number in range(int(settings.DATABASE_PREPARE_THRESHOLD) + 1):
         list(lookup.filter(slug=f"prepared-test-{number}"))
