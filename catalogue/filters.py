@@ -29,7 +29,7 @@ from catalogue.models import (
     Provider,
     json_rows,
 )
-from catalogue.search import MAX_QUERY_LENGTH
+from catalogue.search import MAX_QUERY_LENGTH, SearchCandidates
 from reuse_portal.page_cache import until_content_changes
 
 # The values a facet of the catalogue page lists at most, the most frequent:
@@ -214,7 +214,18 @@ class ComponentFilter(django_filters.FilterSet):
         return form_class
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.search(value) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        return queryset.search(value, candidates=self.search_candidates(value))
+
+    def search_candidates(self, text: str) -> SearchCandidates:
+        """The search's candidates among all of `queryset`, found once for
+        the results and every count: the search is the first filter, so
+        each of them searches the same rows."""
+        found = self.__dict__.setdefault("_search_candidates", {})
+        if text not in found:
+            found[text] = self.queryset.search_candidates(text)
+        return found[text]
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Applied in filter_queryset(), after the search that ranks.
@@ -353,8 +364,13 @@ class ComponentFilter(django_filters.FilterSet):
     def match_count(self) -> int:
         """How many components match the search and the filters, counted up
         to MATCH_COUNT_CAP + 1 (the results list the best ranked of them)."""
-        text = self.chosen().get("q") or ""
-        return self._filtered(leaving_out={"q", "sort"}).count_matches(text)
+        chosen = self.chosen()
+        text = chosen.get("q") or ""
+        if {name for name in chosen if chosen[name]} - {"q", "sort", "ordering"}:
+            return self._filtered(leaving_out={"q", "sort"}).count_matches(text)
+        return self.queryset.count_matches(
+            text, candidates=self.search_candidates(text)
+        )
 
     def _filtered(self, *, leaving_out: set[str]) -> QuerySet:
         """The queryset with every chosen filter applied but those named."""

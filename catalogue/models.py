@@ -62,6 +62,7 @@ from catalogue.search import (
     RANKED_BY_WORDS,
     SEARCH_CONFIGURATIONS,
     SIMPLE_SEARCH_CONFIGURATION,
+    SearchCandidates,
     interleave,
     search_document,
     search_words,
@@ -593,7 +594,9 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             ),
         )
 
-    def search(self, text: str) -> ComponentQuerySet:
+    def search(
+        self, text: str, *, candidates: SearchCandidates | None = None
+    ) -> ComponentQuerySet:
         """Components matching `text` in any language, best first.
 
         Full-text (stemmed, unaccented, every word as a prefix, expanded as
@@ -601,36 +604,75 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         trigram similarity on names for typos. Annotates `relevance`; an
         acronym typed alone ranks its component first.
 
-        Only a bounded set of candidates is ranked (`RANKED_BY_WORDS` rows
-        that contain the words, `RANKED_BY_NAME` whose names look like
-        them), so that a word found in every one of 100,000 components costs
-        what a rare one does. Below those numbers, which the real catalogue
-        is, every match is ranked; `count_matches` says how many there are.
+        Only a bounded set of candidates is ranked (`search_candidates`), so
+        that a word found in every one of 100,000 components costs what a
+        rare one does. Below those numbers, which the real catalogue is,
+        every match is ranked; `count_matches` says how many there are.
+        `candidates`, when given, are this queryset's, already found.
         """
         understood = understand(text)
-        if understood is None:
+        if candidates is None and understood is not None:
+            candidates = self.search_candidates(text)
+        if understood is None or not candidates.ids:
             return self.annotate(relevance=Value(0.0)).none()
-        query = _tsquery(understood)
         typed = " ".join(understood.words)
-        ids = self.order_by().values("pk")
-        # One list of ids, each part found by its own index: the rows are
-        # then fetched by primary key, never by reading the whole table.
-        candidates = ids.filter(search_vector=query)[:RANKED_BY_WORDS].union(
-            ids.filter(names_text__trigram_word_similar=typed)[:RANKED_BY_NAME]
-        )
-        return self.filter(pk__in=candidates).annotate(
+        # The candidates are fetched by primary key, and ranked: the words
+        # are matched once, never again by a count or a facet's query.
+        return self.filter(pk__in=candidates.ids).annotate(
             # Names that merely look like the query weigh less than words
             # found: measured on the relevance set (tests/catalogue), 0.25
             # gives the best success@1.
-            relevance=SearchRank(F("search_vector"), query)
+            relevance=SearchRank(F("search_vector"), _tsquery(understood))
             + 0.25 * TrigramWordSimilarity(typed, "names_text")
             + Case(When(acronym__iexact=typed, then=Value(10.0)), default=Value(0.0))
         )
 
-    def count_matches(self, text: str) -> int:
+    def search_candidates(self, text: str) -> SearchCandidates:
+        """The ids of the components `search` ranks for `text`, in one query."""
+        rows = self.candidate_rows(text)
+        if rows is None:
+            return SearchCandidates(frozenset(), matches=0)
+        rows = list(rows)
+        found_by_name = sum(1 for _, by_name in rows if by_name)
+        found = frozenset(pk for pk, _ in rows)
+        if (
+            found_by_name < RANKED_BY_NAME
+            and len(rows) - found_by_name < RANKED_BY_WORDS
+        ):
+            return SearchCandidates(found, matches=len(found))
+        return SearchCandidates(found, matches=None)
+
+    def candidate_rows(self, text: str) -> models.QuerySet | None:
+        """(id, found by name) of each component `search` ranks, a row for
+        each way it was found; None when no word of `text` is left."""
+        understood = understand(text)
+        if understood is None:
+            return None
+        typed = " ".join(understood.words)
+        ids = self.order_by().values("pk")
+        # Each part found by its own index, never by reading the whole table.
+        by_words = ids.filter(search_vector=_tsquery(understood)).annotate(
+            by_name=Value(False)
+        )
+        by_name = ids.filter(names_text__trigram_word_similar=typed).annotate(
+            by_name=Value(True)
+        )
+        # In no order: the union would otherwise be sorted by Meta.ordering.
+        return (
+            by_words.values_list("pk", "by_name")[:RANKED_BY_WORDS]
+            .union(by_name.values_list("pk", "by_name")[:RANKED_BY_NAME], all=True)
+            .order_by()
+        )
+
+    def count_matches(
+        self, text: str, *, candidates: SearchCandidates | None = None
+    ) -> int:
         """How many components match `text`, counted up to MATCH_COUNT_CAP + 1:
         past that, "more than MATCH_COUNT_CAP" is all a reader needs, and an
-        exact count of a common word would read every row."""
+        exact count of a common word would read every row. `candidates`,
+        this queryset's, spare the count when they are every match."""
+        if candidates is not None and candidates.matches is not None:
+            return candidates.matches
         understood = understand(text)
         if understood is None:
             return 0

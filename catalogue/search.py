@@ -262,6 +262,17 @@ def _either(alternatives: list[str]) -> str:
 
 
 @dataclass(frozen=True)
+class SearchCandidates:
+    """The components a search ranks: at most RANKED_BY_WORDS found by their
+    words and RANKED_BY_NAME by their names. When neither cap was reached
+    they are every match, and `matches` says how many; otherwise None, and
+    the matches are counted apart (up to MATCH_COUNT_CAP + 1)."""
+
+    ids: frozenset[int]
+    matches: int | None
+
+
+@dataclass(frozen=True)
 class UnderstoodQuery:
     words: list[str]
     clauses: list[str]  # one per typed word or phrase, in tsquery syntax
