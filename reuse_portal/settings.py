@@ -323,7 +323,8 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's DatabaseCache, writing in one statement.
+            "BACKEND": "reuse_portal.cache.UpsertDatabaseCache",
             "LOCATION": "portal_cache",
             # Django's default of 300 is soon passed (pages, results,
             # component rows, API answers, rate-limit counts): past it, every

@@ -1,0 +1,111 @@
+"""The shared cache in the database: what Django's backend does, in fewer
+statements."""
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from reuse_portal import cache as portal_cache
+from reuse_portal import settings as production_settings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cache():
+    # The database cache as production configures it (no REDIS_URL).
+    with override_settings(CACHES=production_settings.CACHES):
+        call_command("createcachetable")
+        shared = caches["default"]
+        assert isinstance(shared, portal_cache.UpsertDatabaseCache)
+        yield shared
+        shared.clear()
+
+
+def test_a_value_is_written_in_one_statement_and_read_back(cache, monkeypatch):
+    monkeypatch.setattr(portal_cache, "CULL_CHECK_EVERY", 10**6)
+    cache.set("checked", "first")  # this process's first write counts the table
+
+    with CaptureQueriesContext(connection) as writing:
+        cache.set("answer", {"rows": [1, 2, 3]}, timeout=60)
+
+    assert len(writing.captured_queries) == 1
+    assert cache.get("answer") == {"rows": [1, 2, 3]}
+
+
+def test_a_second_write_of_a_key_replaces_its_value_and_its_expiry(cache):
+    cache.set("answer", "old", timeout=60)
+    cache.set("answer", "new", timeout=None)
+
+    assert cache.get("answer") == "new"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), MAX(expires) FROM portal_cache WHERE cache_key LIKE %s",
+            ["%answer"],
+        )
+        rows, expires = cursor.fetchone()
+    assert rows == 1
+    assert expires.year == 9999  # never expires
+
+
+def test_an_expired_value_is_not_read(cache):
+    cache.set("answer", "stale", timeout=-1)
+
+    assert cache.get("answer") is None
+    assert cache.get("answer", "default") == "default"
+
+
+def test_the_rest_of_the_backend_still_works(cache):
+    # add() and incr() go through Django's own code, and read what set() wrote.
+    assert cache.add("count", 1, timeout=60)
+    assert not cache.add("count", 5, timeout=60)
+    assert cache.incr("count", 2) == 3
+    cache.set_many({"a": 1, "b": 2})
+    assert cache.get_many(["a", "b", "count"]) == {"a": 1, "b": 2, "count": 3}
+    cache.delete("a")
+    assert cache.get("a") is None
+
+
+def test_a_full_table_is_culled_when_the_entries_are_counted(cache, monkeypatch):
+    monkeypatch.setattr(portal_cache, "CULL_CHECK_EVERY", 10**6)
+    monkeypatch.setattr(cache, "_max_entries", 9)
+    monkeypatch.setattr(cache, "_cull_frequency", 3)
+    for n in range(10):
+        cache.set(f"entry-{n}", n, timeout=60)
+    cache.set("expired", "stale", timeout=-1)
+    assert entries_in_the_table() == 11  # not counted: not culled
+
+    monkeypatch.setattr(portal_cache, "CULL_CHECK_EVERY", 1)
+    cache.set("last", "kept", timeout=60)
+
+    # 11 entries, more than 9: the expired one goes, then a third of the other
+    # ten (Django's cull: the first keys in alphabetical order).
+    assert entries_in_the_table() == 11 - 1 - 3 + 1
+    assert cache.get("last") == "kept"
+    assert cache.get("entry-9") == 9
+    assert cache.get("entry-0") is None
+
+
+def entries_in_the_table() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM portal_cache")
+        return cursor.fetchone()[0]
+
+
+def test_the_cache_table_skips_the_write_ahead_log_and_compression(cache):
+    portal_cache.tune_tables("default")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence, attstorage FROM pg_class"
+            " JOIN pg_attribute ON attrelid = pg_class.oid"
+            " WHERE relname = %s AND attname = 'value'",
+            [cache._table],
+        )
+        persistence, storage = cursor.fetchone()
+    assert (persistence, storage) == ("u", "e")
+    cache.set("answer", "x" * 100_000)
+    assert cache.get("answer") == "x" * 100_000
