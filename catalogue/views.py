@@ -46,6 +46,7 @@ from reuse_portal.page_cache import (
     cached_for_visitors,
     until_content_changes,
 )
+from reuse_portal.precompiled import PrecompiledLookup
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
@@ -210,9 +211,13 @@ class ComponentListView(FilterView):
         return super().render_to_response(context, **kwargs)
 
 
+# A component page's row by its slug: the query is compiled once per process.
+COMPONENT_PAGES = PrecompiledLookup(Component.objects.for_page(), "slug")
+
+
 @method_decorator(cached_for_visitors, name="dispatch")
 class ComponentDetailView(AlternatesMixin, DetailView):
-    queryset = Component.objects.for_page()
+    model = Component
 
     def get_object(self, queryset=None) -> Component:
         # The component (one query) and its page's content as everyone but
@@ -222,12 +227,15 @@ class ComponentDetailView(AlternatesMixin, DetailView):
         slug = self.kwargs[self.slug_url_kwarg]
         component, self.content_for_others = until_content_changes(
             f"component-and-content:{get_language()}:{get_script_prefix()}:{slug}",
-            lambda: self.read_and_render(queryset),
+            lambda: self.read_and_render(slug),
         )
         return component
 
-    def read_and_render(self, queryset) -> tuple[Component, str]:
-        component = super().get_object(queryset)
+    def read_and_render(self, slug: str) -> tuple[Component, str]:
+        try:
+            component = COMPONENT_PAGES.get(slug)
+        except Component.DoesNotExist:
+            raise Http404 from None
         return component, self.render_content(component, is_owner=False)
 
     @staticmethod

@@ -1,0 +1,86 @@
+"""A component page's row looked up with SQL compiled once per process."""
+
+import pytest
+from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from catalogue.models import Component, LifecycleStatus, LinkKind
+from publishing.models import PublicationState
+from reuse_portal.precompiled import PrecompiledLookup
+from tests.factories import make_component
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages():
+    return PrecompiledLookup(Component.objects.for_page(), "slug")
+
+
+@pytest.fixture
+def page_compilations(monkeypatch):
+    """Each compilation of a page's query (the one with the lists), not of
+    the successor's prefetch, which Django builds and compiles each time."""
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(compiler, *args, **kwargs):
+        if "links_rows" in compiler.query.annotations:
+            compiled.append(compiler.query)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return compiled
+
+
+def test_each_lookup_finds_its_own_row_with_its_lists(pages, page_compilations):
+    first = make_component(name_nl="Eerste")
+    second = make_component(name_nl="Tweede")
+    second.links.create(kind=LinkKind.DOCUMENTATION, url="https://example.org/tweede")
+
+    found_first = pages.get(first.slug)
+    assert len(page_compilations) == 1
+    page_compilations.clear()
+    with CaptureQueriesContext(connection) as queries:
+        found_second = pages.get(second.slug)
+
+    assert (found_first.pk, found_first.name_nl) == (first.pk, "Eerste")
+    assert (found_second.pk, found_second.name_nl) == (second.pk, "Tweede")
+    assert [link.url for link in found_second.listed("links")] == [
+        "https://example.org/tweede"
+    ]
+    assert found_first.listed("links") == []
+    # The second lookup ran its one query without compiling it again.
+    assert len(queries.captured_queries) == 1
+    assert page_compilations == []
+
+
+def test_a_slug_that_is_not_published_is_not_found(pages):
+    published = make_component()
+    pages.get(published.slug)
+    hidden = make_component(publication_state=PublicationState.SUBMITTED)
+
+    with pytest.raises(Component.DoesNotExist):
+        pages.get(hidden.slug)
+    with pytest.raises(Component.DoesNotExist):
+        pages.get("no-such-component")
+
+
+def test_the_prefetched_successor_still_comes_along(pages):
+    successor = make_component(name_nl="Opvolger")
+    old = make_component(
+        successor=successor, lifecycle_status=LifecycleStatus.DEPRECATED
+    )
+    pages.get(successor.slug)
+
+    assert pages.get(old.slug).successor.name_nl == "Opvolger"
+
+
+def test_each_language_gets_its_own_compiled_query(pages):
+    component = make_component(name_nl="Formulier", name_fr="Formulaire")
+
+    for language, name in [("nl", "Formulier"), ("fr", "Formulaire")]:
+        with translation.override(language):
+            assert pages.get(component.slug).name == name
