@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.utils.translation import get_language
 
@@ -49,6 +50,9 @@ class PrecompiledLookup:
         params = list(compiled.params)
         params[compiled.position] = value
         compiler = copy.copy(compiled.compiler)
+        # This thread's connection: the compiler kept that of the thread that
+        # compiled it, which no other thread may use.
+        compiler.connection = connections[compiled.queryset.db]
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, tuple(params))
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler

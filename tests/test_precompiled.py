@@ -1,5 +1,7 @@
 """A component page's row looked up with SQL compiled once per process."""
 
+import threading
+
 import pytest
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
@@ -84,3 +86,23 @@ def test_each_language_gets_its_own_compiled_query(pages):
     for language, name in [("nl", "Formulier"), ("fr", "Formulaire")]:
         with translation.override(language):
             assert pages.get(component.slug).name == name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_thread_looks_up_with_its_own_connection(pages):
+    # A server's threads share the compiled query, never a connection.
+    component = make_component(name_nl="Gedeeld")
+    pages.get(component.slug)
+    found = []
+
+    def look_up() -> None:
+        try:
+            found.append(pages.get(component.slug).name_nl)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=look_up)
+    thread.start()
+    thread.join()
+
+    assert found == ["Gedeeld"]
