@@ -3,6 +3,7 @@ and the API."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -46,6 +47,15 @@ def published_networks(request) -> QuerySet:
 @extend_schema_field(OpenApiTypes.STR)
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Related objects chosen by slug; several values allowed."""
+
+    def __deepcopy__(self, memo: dict) -> SlugMultipleChoiceFilter:
+        # Every filterset copies its filters. A deep copy also copied the
+        # facet's queryset, query and all, for five facets on every request
+        # (a fifth of a kept catalogue page's cost). The queryset is only
+        # ever chained, never run in place: the copies can share it.
+        clone = copy.copy(self)
+        clone.extra = dict(self.extra)
+        return clone
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         # Nothing chosen arrives as the form field's `queryset.none()`:
