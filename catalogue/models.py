@@ -404,6 +404,13 @@ def json_rows(
 
 
 NAME_FIELDS = ["slug", *(f"name_{code}" for code in LANGUAGE_CODES)]
+# What a component's page and its API answer show of an organisation with a
+# role: its names and acronyms, and its id for the API's link to it.
+ORGANISATION_FIELDS = [
+    "id",
+    *NAME_FIELDS,
+    *(f"acronym_{code}" for code in LANGUAGE_CODES),
+]
 
 
 def _rows(queryset: models.QuerySet, fields: list[str], **expressions) -> ArraySubquery:
@@ -524,7 +531,10 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
                     ComponentOrganisation.objects.filter(component=OuterRef("pk")),
                     ["role", "confirmed"],
                     organisation=JSONObject(
-                        **{field: f"organisation__{field}" for field in NAME_FIELDS}
+                        **{
+                            field: f"organisation__{field}"
+                            for field in ORGANISATION_FIELDS
+                        }
                     ),
                 ),
                 reuse_cases_rows=_rows(
@@ -1012,6 +1022,25 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         "organisation_roles",
         "reuse_cases",
     )
+
+    def with_listed_relations(self) -> Component:
+        """The component, its LISTED relations answering from the arrays
+        ComponentQuerySet.for_page() read with the row, as prefetch_related()
+        would leave them: `component.tags.all()` runs no query, for any
+        reader of the relations (the API's serializer)."""
+        prefetched = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        for relation in self.LISTED:
+            manager = getattr(self, relation)
+            # Where the manager looks for prefetched rows: a many-to-many
+            # manager names it, a reverse foreign key's is its relation's.
+            cache_name = getattr(manager, "prefetch_cache_name", None)
+            if cache_name is None:
+                cache_name = manager.field.remote_field.cache_name
+            rows = manager.all()
+            rows._result_cache = self.listed(relation)
+            rows._prefetch_done = True
+            prefetched[cache_name] = rows
+        return self
 
     def listed(self, relation: str) -> list:
         """One of the LISTED relations of the component, each row with what
