@@ -38,6 +38,9 @@ class SecurityHeadersMiddleware:
         # seen, and keeps its exemption.
         if not hasattr(request, "_csp_nonce"):
             if settings.SECURE_CSP and CSP.HEADER_ENFORCE not in response:
-                response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
+                # As a plain str: wsgiref (runserver) refuses an enum as a name.
+                response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(
+                    settings.SECURE_CSP
+                )
             response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response

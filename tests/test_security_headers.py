@@ -4,8 +4,11 @@ gunicorn, DEBUG off, behind a TLS proxy (X-Forwarded-Proto: https)."""
 import urllib.error
 import urllib.request
 from email.message import Message
+from wsgiref.util import setup_testing_defaults
+from wsgiref.validate import validator
 
 import pytest
+from django.core.wsgi import get_wsgi_application
 
 from reuse_portal.security_headers import permissions_policy
 
@@ -87,3 +90,30 @@ def test_permissions_policy_syntax():
     policy = permissions_policy({"camera": [], "fullscreen": ["self"]})
 
     assert policy == "camera=(), fullscreen=(self)"
+
+
+def test_every_header_name_is_a_plain_string_for_any_wsgi_server():
+    # wsgiref's server (`make run`'s runserver) answers 500 to a header name
+    # that is not exactly a str; the CSP added to answers the CSP middleware
+    # never saw (static files, a fault in an early middleware) was an enum.
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        # Answered before the CSP middleware, as a static file is.
+        "PATH_INFO": "/static/css/portal.css",
+        "HTTP_X_FORWARDED_PROTO": "https",
+    }
+    setup_testing_defaults(environ)
+    answered = []
+
+    def start_response(status, headers, exc_info=None):
+        answered.append((status, dict(headers)))
+        return lambda data: None
+
+    result = validator(get_wsgi_application())(environ, start_response)
+    b"".join(result)
+    result.close()
+
+    status, headers = answered[0]
+    assert status.startswith("200")
+    assert headers["Content-Security-Policy"]
