@@ -652,9 +652,14 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             return SearchCandidates(found, matches=len(found))
         return SearchCandidates(found, matches=None)
 
-    def candidate_rows(self, text: str) -> models.QuerySet | None:
+    def candidate_rows(
+        self, text: str, *, caps: tuple[int, int] | None = None
+    ) -> models.QuerySet | None:
         """(id, found by name) of each component `search` ranks, a row for
-        each way it was found; None when no word of `text` is left."""
+        each way it was found; None when no word of `text` is left. `caps`:
+        how many to find by words and by name, RANKED_BY_WORDS and
+        RANKED_BY_NAME unless given."""
+        by_words_cap, by_name_cap = caps or (RANKED_BY_WORDS, RANKED_BY_NAME)
         understood = understand(text)
         if understood is None:
             return None
@@ -669,8 +674,8 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         )
         # In no order: the union would otherwise be sorted by Meta.ordering.
         return (
-            by_words.values_list("pk", "by_name")[:RANKED_BY_WORDS]
-            .union(by_name.values_list("pk", "by_name")[:RANKED_BY_NAME], all=True)
+            by_words.values_list("pk", "by_name")[:by_words_cap]
+            .union(by_name.values_list("pk", "by_name")[:by_name_cap], all=True)
             .order_by()
         )
 
@@ -683,17 +688,11 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         this queryset's, spare the count when they are every match."""
         if candidates is not None and candidates.matches is not None:
             return candidates.matches
-        understood = understand(text)
-        if understood is None:
-            return 0
         enough = MATCH_COUNT_CAP + 1
-        typed = " ".join(understood.words)
-        ids = self.order_by().values("pk")
-        # Two capped lookups, each by its own index, never a scan of every row.
-        matches = ids.filter(search_vector=_tsquery(understood))[:enough].union(
-            ids.filter(names_text__trigram_word_similar=typed)[:enough]
-        )
-        return min(matches.count(), enough)
+        rows = self.candidate_rows(text, caps=(enough, enough))
+        if rows is None:
+            return 0
+        return min(len({pk for pk, _ in rows}), enough)
 
     def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
         """Suggestions when a search finds nothing: the most similar names."""
