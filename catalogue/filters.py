@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -31,7 +32,10 @@ from catalogue.models import (
     json_rows,
 )
 from catalogue.search import MAX_QUERY_LENGTH, SearchCandidates
-from reuse_portal.page_cache import until_content_changes
+from reuse_portal.page_cache import (
+    read_only_until_content_changes,
+    until_content_changes,
+)
 
 # The values a facet of the catalogue page lists at most, the most frequent:
 # thousands of providers would bury the results (and weigh on every page).
@@ -391,18 +395,18 @@ class ComponentFilter(django_filters.FilterSet):
                 queryset = filter_.filter(queryset, chosen.get(name))
         return queryset
 
-    def labels(self, name: str) -> list[tuple[str, str]]:
+    def labels(self, name: str) -> Sequence[tuple[str, str]]:
         """Every value of the facet `name` with its label, in the filter's
         order. Those of related tables are read once per change of the
         catalogue (and language), all in one query, whatever the filters:
         not once for every combination of filters whose counts are computed."""
         if not isinstance(self.filters[name], SlugMultipleChoiceFilter):
             return self.choices(name)
-        return until_content_changes(
+        return read_only_until_content_changes(
             f"facet-labels:{get_language()}", self._related_labels
         )[name]
 
-    def _related_labels(self) -> dict[str, list[tuple[str, str]]]:
+    def _related_labels(self) -> dict[str, tuple[tuple[str, str], ...]]:
         rows = labelled_rows(
             {
                 name: filter_.get_queryset(self.request)
@@ -411,7 +415,7 @@ class ComponentFilter(django_filters.FilterSet):
             }
         )
         return {
-            name: [(obj.slug, str(obj)) for obj in objects]
+            name: tuple((obj.slug, str(obj)) for obj in objects)
             for name, objects in rows.items()
         }
 

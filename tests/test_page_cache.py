@@ -139,3 +139,32 @@ def test_many_kept_answers_do_not_evict_a_rate_limit_count():
         shared.set("page-cache:one-more", "<html>")
 
         assert shared.get(count_key) == 41
+
+
+def test_a_read_only_value_is_computed_once_per_change_and_not_copied():
+    computed = []
+
+    def labels() -> tuple[str, ...]:
+        computed.append("labels")
+        return ("Dienst Archief", "Netwerk Archief")
+
+    first = page_cache.read_only_until_content_changes("labels", labels)
+    # Read again, it is the same object: no unpickled copy per reader.
+    assert page_cache.read_only_until_content_changes("labels", labels) is first
+    assert computed == ["labels"]
+
+    make_component()
+
+    assert page_cache.read_only_until_content_changes("labels", labels) == first
+    assert computed == ["labels", "labels"]
+
+
+def test_a_read_only_value_computed_by_another_worker_is_read_from_the_shared_cache():
+    page_cache.read_only_until_content_changes("labels", lambda: ("shared",))
+    # This worker starts with nothing of its own, under the same stamp.
+    page_cache._read_only_values.clear()
+    page_cache.local_copies.clear()
+
+    assert page_cache.read_only_until_content_changes(
+        "labels", lambda: ("recomputed",)
+    ) == ("shared",)
