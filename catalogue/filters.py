@@ -297,30 +297,52 @@ class ComponentFilter(django_filters.FilterSet):
         """
         if values_shown == FACET_VALUES_SHOWN:
             return self.counts()["facets"]
-        return self._facets(self.counts()["counts"], values_shown)
+        return self._facets(self.value_counts()["counts"], values_shown)
 
     def counts(self) -> dict:
-        """The facets (with their counts and labels), the number of results and
-        of matches, kept in the shared cache until the catalogue changes:
-        they are the same for every visitor, page and sort, and at 100,000
-        components counting them takes longer than the rest of the page."""
+        """The facets as the page shows them, the number of results and of
+        matches, kept in the shared cache until the catalogue changes: they
+        are the same for every visitor, page and sort, and at 100,000
+        components counting them takes longer than the rest of the page.
+        Every view of a page reads them: they leave out the counts of the
+        values not shown (value_counts), thousands at 100,000 components."""
         if not hasattr(self, "_counts"):
-            chosen = sorted(
-                (name, value)
-                for name, values in self.data.lists()
-                if name in self.filters and name != "sort"
-                for value in values
-            )
-            digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
             self._counts = until_content_changes(
-                f"catalogue-counts:{get_language()}:{digest}", self._count
+                f"catalogue-counts:{get_language()}:{self._choices_digest()}",
+                self._summarise,
             )
         return self._counts
 
+    def value_counts(self) -> dict:
+        """How many results each value of each facet gives ("counts"), and
+        the number of results ("results"), kept like counts()."""
+        if not hasattr(self, "_value_counts"):
+            self._value_counts = until_content_changes(
+                f"catalogue-value-counts:{get_language()}:{self._choices_digest()}",
+                self._count,
+            )
+        return self._value_counts
+
+    def _choices_digest(self) -> str:
+        chosen = sorted(
+            (name, value)
+            for name, values in self.data.lists()
+            if name in self.filters and name != "sort"
+            for value in values
+        )
+        return hashlib.sha256(repr(chosen).encode()).hexdigest()
+
+    def _summarise(self) -> dict:
+        counted = self.value_counts()
+        return {
+            "facets": self._facets(counted["counts"], FACET_VALUES_SHOWN),
+            "results": counted["results"],
+            "matches": self.match_count() if self.is_searching else counted["results"],
+        }
+
     def _count(self) -> dict:
-        """One query per facet (or one for the single-valued facets), and
-        when searching one for the matches (capped); the labels of the
-        values that live in tables come from labels()."""
+        """One query per facet (or one for the single-valued facets); the
+        number of results is the sum of a facet's counts when it can be."""
         chosen = self.chosen()
         filtering = {name for name in chosen if chosen[name]}
         counts = {}
@@ -361,12 +383,7 @@ class ComponentFilter(django_filters.FilterSet):
         # one of them, its counts add up to the results.
         unchosen = [name for name in ("kind", "status") if not chosen.get(name)]
         results = sum(counts[unchosen[0]].values()) if unchosen else self.qs.count()
-        return {
-            "counts": counts,
-            "facets": self._facets(counts, FACET_VALUES_SHOWN),
-            "results": results,
-            "matches": self.match_count() if self.is_searching else results,
-        }
+        return {"counts": counts, "results": results}
 
     def _facets(self, counts: dict, values_shown: int | None) -> list[Facet]:
         chosen = self.chosen()

@@ -1,12 +1,14 @@
 """The public pages: what they show, what they hide, and at what cost."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
 from catalogue import models as catalogue_models
 from catalogue import views as catalogue_views
+from catalogue.filters import FACET_VALUES_SHOWN
 from catalogue.models import (
     Component,
     ComponentKind,
@@ -17,6 +19,7 @@ from catalogue.models import (
     ReuseCase,
 )
 from networks.models import Membership
+from reuse_portal import page_cache
 from tests.factories import (
     make_building_block,
     make_component,
@@ -86,6 +89,30 @@ def test_the_catalogue_page_makes_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert len(shown_slugs(response)) == min(rows, 20)
+
+
+def test_what_every_view_of_the_page_reads_does_not_grow_with_the_providers(client):
+    # The page shows a facet's most frequent values: the counts it reads at
+    # each view leave out the others (100,000 components have thousands of
+    # providers), which only the API's facets list needs.
+    read_sizes = []
+    for providers in (FACET_VALUES_SHOWN, FACET_VALUES_SHOWN * 5):
+        while Component.objects.count() < providers:
+            make_component(provider=make_provider())
+        cache.clear()
+        page_cache.forget_local_copies()
+        client.get(url("catalogue:component-list"))
+        (size,) = (
+            len(pickled)
+            for key, pickled in page_cache.local_copies._cache.items()
+            if ":catalogue-counts:" in key
+        )
+        read_sizes.append(size)
+
+    assert read_sizes[1] < read_sizes[0] * 1.1
+    facets = client.get("/api/v1/components/facets/").json()
+    (provider_facet,) = (facet for facet in facets if facet["name"] == "provider")
+    assert len(provider_facet["options"]) == FACET_VALUES_SHOWN * 5
 
 
 def test_the_kept_results_follow_every_change_for_signed_in_visitors(client):
