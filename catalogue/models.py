@@ -67,6 +67,7 @@ from catalogue.search import (
     search_document,
     search_words,
     thesaurus_words,
+    through_indexes,
     understand,
 )
 from publishing.models import (
@@ -638,35 +639,34 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         )
 
     def search_candidates(self, text: str) -> SearchCandidates:
-        """The ids of the components `search` ranks for `text`, in one query."""
+        """The ids of the components `search` ranks for `text`, and how many
+        components match, in one query."""
         rows = self.candidate_rows(text)
         if rows is None:
             return SearchCandidates(frozenset(), matches=0)
-        rows = list(rows)
-        found_by_name = sum(1 for _, by_name in rows if by_name)
-        found = frozenset(pk for pk, _ in rows)
-        if (
-            found_by_name < RANKED_BY_NAME
-            and len(rows) - found_by_name < RANKED_BY_WORDS
-        ):
-            return SearchCandidates(found, matches=len(found))
-        return SearchCandidates(found, matches=None)
+        rows = through_indexes(rows)
+        by_words = [pk for pk, by_name in rows if not by_name]
+        by_name = [pk for pk, by_name in rows if by_name]
+        return SearchCandidates(
+            frozenset(by_words[:RANKED_BY_WORDS] + by_name[:RANKED_BY_NAME]),
+            # Either way finds at most this many: past it, more match.
+            matches=min(len({pk for pk, _ in rows}), MATCH_COUNT_CAP + 1),
+        )
 
-    def candidate_rows(
-        self, text: str, *, caps: tuple[int, int] | None = None
-    ) -> models.QuerySet | None:
-        """(id, found by name) of each component `search` ranks, a row for
-        each way it was found; None when no word of `text` is left. `caps`:
-        how many to find by words and by name, RANKED_BY_WORDS and
-        RANKED_BY_NAME unless given."""
-        by_words_cap, by_name_cap = caps or (RANKED_BY_WORDS, RANKED_BY_NAME)
+    def candidate_rows(self, text: str) -> models.QuerySet | None:
+        """(id, found by name) of components matching `text`, a row for each
+        way each was found: up to MATCH_COUNT_CAP + 1 by their words and as
+        many by their names, enough to count the matches up to that number
+        and to rank the first RANKED_BY_WORDS and RANKED_BY_NAME of them.
+        None when no word of `text` is left."""
+        enough = MATCH_COUNT_CAP + 1
         understood = understand(text)
         if understood is None:
             return None
         typed = " ".join(understood.words)
         ids = self.order_by().values("pk")
         # Each part found by its own index, never by reading the whole table.
-        by_words = ids.filter(search_vector=_tsquery(understood)).annotate(
+        by_words = ids.filter(search_vector=StemmedQuery(understood.matching)).annotate(
             by_name=Value(False)
         )
         by_name = ids.filter(names_text__trigram_word_similar=typed).annotate(
@@ -674,8 +674,8 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         )
         # In no order: the union would otherwise be sorted by Meta.ordering.
         return (
-            by_words.values_list("pk", "by_name")[:by_words_cap]
-            .union(by_name.values_list("pk", "by_name")[:by_name_cap], all=True)
+            by_words.values_list("pk", "by_name")[:enough]
+            .union(by_name.values_list("pk", "by_name")[:enough], all=True)
             .order_by()
         )
 
@@ -685,14 +685,8 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         """How many components match `text`, counted up to MATCH_COUNT_CAP + 1:
         past that, "more than MATCH_COUNT_CAP" is all a reader needs, and an
         exact count of a common word would read every row. `candidates`,
-        this queryset's, spare the count when they are every match."""
-        if candidates is not None and candidates.matches is not None:
-            return candidates.matches
-        enough = MATCH_COUNT_CAP + 1
-        rows = self.candidate_rows(text, caps=(enough, enough))
-        if rows is None:
-            return 0
-        return min(len({pk for pk, _ in rows}), enough)
+        when given, are this queryset's, already found."""
+        return (candidates or self.search_candidates(text)).matches
 
     def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
         """Suggestions when a search finds nothing: the most similar names."""
@@ -743,6 +737,13 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         # What these components now say is part of the words search knows.
         SearchWord.objects.add_words_of(self)
         return updated
+
+
+class StemmedQuery(SearchQuery):
+    """A query already in lexemes (UnderstoodQuery.matching), cast to a
+    tsquery as it is: no dictionary reads it again."""
+
+    template = "%(expressions)s::tsquery"
 
 
 def _tsquery(understood) -> SearchQuery:

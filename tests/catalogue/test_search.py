@@ -2,9 +2,11 @@
 
 import pytest
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.models import Component, PublicationState
+from catalogue.models import Component, PublicationState, StemmedQuery, _tsquery
+from catalogue.search import through_indexes, understand
 
 pytestmark = pytest.mark.usefixtures("seeded_catalogue")
 
@@ -102,6 +104,39 @@ def plan_of(sql: str, params) -> str:
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("typed", "stemmed"),
+    [
+        # Three dictionaries stem it alike, the fourth keeps it whole: one
+        # prefix covers both.
+        ("services", "( 'servic':* )"),
+        ("gezondheidsgegevens", "( 'gezondheidsgegeven':* )"),
+    ],
+)
+def test_the_words_are_matched_once_per_stem(typed, stemmed):
+    # The planner takes every copy of a term for another one: four copies
+    # made it expect three times the matches, and read the whole table.
+    understood = understand(typed)
+
+    assert understood.matching == stemmed
+    # The same components as every dictionary's own query finds.
+    published = Component.objects.published()
+    by_stems = published.filter(search_vector=StemmedQuery(understood.matching))
+    by_dictionaries = published.filter(search_vector=_tsquery(understood))
+    assert set(by_stems) == set(by_dictionaries)
+
+
+def test_candidates_are_read_through_indexes_and_the_planner_is_reset_after():
+    planner_during = Component.objects.annotate(
+        seq_scans=RawSQL("current_setting('enable_seqscan')", [])
+    ).values_list("seq_scans", flat=True)[:1]
+
+    assert through_indexes(planner_during) == ["off"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
 
 
 @pytest.mark.parametrize(
