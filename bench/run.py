@@ -390,6 +390,92 @@ def cold_costs(items: list[Endpoint]) -> None:
     connection.close()
 
 
+# What the issue bounds: each search statement's time in the database.
+SEARCH_STATEMENT_BUDGET_MS = 25
+# What a search statement does, known by a word of its SQL.
+SEARCH_STATEMENT_KINDS = (
+    ('"by_name"', "candidates, and their count"),
+    ("catalogue_searchword", "the words' vocabulary"),
+    ("to_tsquery", "the words' stems"),
+    ("GROUPING", "facet counts"),
+    ("networks_network", "network counts"),
+    ("ts_rank", "the page's ranked rows"),
+)
+
+
+def statement_kind(sql: str) -> str:
+    return next(
+        (kind for marker, kind in SEARCH_STATEMENT_KINDS if marker in sql), sql[:40]
+    )
+
+
+@dataclass(frozen=True)
+class SearchStatements:
+    searches: int
+    slowest: list[tuple[float, str, str]]  # per search: ms, query string, statement
+
+
+def search_statement_times(items: list[Endpoint]) -> SearchStatements:
+    """For every search the load runs (each of the different words too), the
+    database time of its slowest statement: planning plus execution, as
+    EXPLAIN ANALYZE measures them, each replayed after the search ran, in
+    the same order and with the same planner settings. Every cache is
+    emptied first, so that each search runs all of its statements."""
+    from django.core.cache import cache
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from catalogue.search import _understand
+    from reuse_portal.page_cache import forget_local_copies
+
+    paths = []
+    for endpoint in items:
+        if endpoint.name.startswith("Search"):
+            if endpoint.rotation is None:
+                paths.append(endpoint.path)
+            else:
+                paths += endpoint.rotation.read_text().splitlines()
+    slowest = []
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        for path in dict.fromkeys(paths):
+            cache.clear()
+            forget_local_copies()
+            _understand.cache_clear()
+            # A full log (9,000 statements) would capture nothing.
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            times = []
+            with transaction.atomic(), connection.cursor() as cursor:
+                for query in queries.captured_queries:
+                    sql = query["sql"]
+                    if sql.startswith("SET "):
+                        cursor.execute(sql)
+                    elif sql.lstrip().startswith(("SELECT", "(")):
+                        # The statement as it ran, its values written in.
+                        cursor.execute(
+                            "EXPLAIN (ANALYZE, FORMAT JSON) " + sql.replace("%", "%%"),
+                            [],
+                        )
+                        (plan,) = cursor.fetchone()[0]
+                        total = plan["Planning Time"] + plan["Execution Time"]
+                        times.append((total, statement_kind(sql)))
+                transaction.set_rollback(True)
+            if times:
+                slowest.append((*max(times), path.partition("?")[2]))
+        cache.clear()
+    connection.close()
+    return SearchStatements(
+        searches=len(slowest),
+        slowest=sorted(
+            ((ms, query_string, statement) for ms, statement, query_string in slowest),
+            reverse=True,
+        ),
+    )
+
+
 # The server ---------------------------------------------------------------------
 
 
@@ -641,6 +727,7 @@ def report(
     postgres: str,
     memory: dict[str, list[tuple[int, int]]],
     workers: str,
+    search_statements: SearchStatements,
 ) -> str:
     import django
 
@@ -754,6 +841,29 @@ def report(
             *table(items, "cache", l2, l3),
             "",
         ]
+    slowest = search_statements.slowest
+    if slowest:
+        ordered = sorted(ms for ms, _query, _statement in slowest)
+        over = sum(ms > SEARCH_STATEMENT_BUDGET_MS for ms in ordered)
+        lines += [
+            "## Search: each statement's time in the database (EXPLAIN ANALYZE)",
+            "",
+            f"Every search above ({search_statements.searches} query strings, "
+            "each with every cache emptied): its slowest statement's planning "
+            "and execution time, replayed in process after the search ran. "
+            f"Slowest statement of a search: median {ordered[len(ordered) // 2]:.1f} "
+            f"ms, 99th percentile {ordered[int(len(ordered) * 0.99)]:.1f} ms, "
+            f"most {ordered[-1]:.1f} ms; {over} over "
+            f"{SEARCH_STATEMENT_BUDGET_MS} ms.",
+            "",
+            "| Query string | ms | Statement |",
+            "|---|--:|---|",
+            *(
+                f"| `{query}` | {ms:.1f} | {statement} |"
+                for ms, query, statement in slowest[:5]
+            ),
+            "",
+        ]
     lines += ["## Memory after the load (RSS from /proc)", ""]
     for label, processes in memory.items():
         total = sum(rss for _pid, rss in processes)
@@ -845,6 +955,8 @@ def main(argv: list[str] | None = None) -> int:
         count_queries(items, "signed-in", PAGE_CACHE_SECONDS, signed_in)
     log("the first request after a change, in process")
     cold_costs(items)
+    log("each search statement's time in the database")
+    search_statements = search_statement_times(items)
 
     loads = [load_average()]
     busy = float(loads[0].split()[0])
@@ -893,6 +1005,7 @@ def main(argv: list[str] | None = None) -> int:
         postgres=postgres,
         memory=memory,
         workers=f"{workers} × {config['threads']} threads",
+        search_statements=search_statements,
     )
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{started:%Y-%m-%d}-{options.components}.md"
