@@ -56,6 +56,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.markup import refuse_active_content
 from catalogue.search import (
+    CLOSE_NAME_SIMILARITY,
+    CLOSE_NAMES_COMPARED,
     LANGUAGE_CODES,
     MATCH_COUNT_CAP,
     RANKED_BY_NAME,
@@ -64,6 +66,7 @@ from catalogue.search import (
     SIMPLE_SEARCH_CONFIGURATION,
     SearchCandidates,
     interleave,
+    read_with,
     search_document,
     search_words,
     thesaurus_words,
@@ -689,15 +692,25 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         return (candidates or self.search_candidates(text)).matches
 
     def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
-        """Suggestions when a search finds nothing: the most similar names."""
+        """Suggestions when a search finds nothing: the most similar names
+        among the first CLOSE_NAMES_COMPARED similar enough."""
         typed = " ".join(search_words(text))
+        similar = self.order_by().filter(names_text__trigram_word_similar=typed)
+        compared = read_with(
+            similar.values_list("pk", flat=True)[:CLOSE_NAMES_COMPARED],
+            {
+                "pg_trgm.word_similarity_threshold": str(CLOSE_NAME_SIMILARITY),
+                "enable_seqscan": "off",
+            },
+        )
         return (
-            self.annotate(
+            self.filter(pk__in=compared)
+            .annotate(
                 similarity=TrigramWordSimilarity(typed, "names_text"),
                 # Breaks ties between names that share the same closest word.
                 overall_similarity=TrigramSimilarity("names_text", typed),
             )
-            .filter(similarity__gt=0.2)
+            .filter(similarity__gt=CLOSE_NAME_SIMILARITY)
             .order_by("-similarity", "-overall_similarity", "slug")[:limit]
         )
 

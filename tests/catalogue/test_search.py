@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
+from catalogue import models as catalogue_models
 from catalogue.models import Component, PublicationState, StemmedQuery, _tsquery
 from catalogue.search import through_indexes, understand
 
@@ -94,6 +95,18 @@ def test_closest_names_suggest_something_when_nothing_matches():
     suggestions = Component.objects.published().closest_names("ehealtbocks")
 
     assert "ehealthbox" in [c.slug for c in suggestions]
+    # The typo tolerance is for this query only.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert cursor.fetchone() == ("0.6",)
+
+
+def test_closest_names_are_chosen_among_a_bounded_number_of_names(monkeypatch):
+    # Compared with every name, a word no name holds took 1.2 s at 100,000
+    # components.
+    monkeypatch.setattr(catalogue_models, "CLOSE_NAMES_COMPARED", 1)
+
+    assert len(Component.objects.published().closest_names("ehealtbocks")) == 1
 
 
 def plan_of(sql: str, params) -> str:
