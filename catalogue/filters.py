@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -306,22 +306,22 @@ class ComponentFilter(django_filters.FilterSet):
         components counting them takes longer than the rest of the page.
         Every view of a page reads them: they leave out the counts of the
         values not shown (value_counts), thousands at 100,000 components."""
-        if not hasattr(self, "_counts"):
-            self._counts = until_content_changes(
-                f"catalogue-counts:{get_language()}:{self._choices_digest()}",
-                self._summarise,
-            )
-        return self._counts
+        return self._kept("catalogue-counts", self._summarise)
 
     def value_counts(self) -> dict:
         """How many results each value of each facet gives ("counts"), and
         the number of results ("results"), kept like counts()."""
-        if not hasattr(self, "_value_counts"):
-            self._value_counts = until_content_changes(
-                f"catalogue-value-counts:{get_language()}:{self._choices_digest()}",
-                self._count,
+        return self._kept("catalogue-value-counts", self._count)
+
+    def _kept(self, name: str, compute: Callable[[], dict]) -> dict:
+        """compute(), for this language and these choices (the sort aside),
+        kept until the catalogue changes; read once per filterset."""
+        kept = self.__dict__.setdefault("_kept_values", {})
+        if name not in kept:
+            kept[name] = until_content_changes(
+                f"{name}:{get_language()}:{self._choices_digest()}", compute
             )
-        return self._value_counts
+        return kept[name]
 
     def _choices_digest(self) -> str:
         chosen = sorted(
