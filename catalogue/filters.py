@@ -398,10 +398,12 @@ class ComponentFilter(django_filters.FilterSet):
         chosen = self.chosen()
         text = chosen.get("q") or ""
         if {name for name in chosen if chosen[name]} - {"q", "sort", "ordering"}:
-            return self._filtered(leaving_out={"q", "sort"}).count_matches(text)
-        return self.queryset.count_matches(
-            text, candidates=self.search_candidates(text)
-        )
+            return (
+                self._filtered(leaving_out={"q", "sort"})
+                .search_candidates(text)
+                .matches
+            )
+        return self.search_candidates(text).matches
 
     def _filtered(self, *, leaving_out: set[str]) -> QuerySet:
         """The queryset with every chosen filter applied but those named."""

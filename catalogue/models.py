@@ -65,6 +65,7 @@ from catalogue.search import (
     SEARCH_CONFIGURATIONS,
     SIMPLE_SEARCH_CONFIGURATION,
     SearchCandidates,
+    StemmedQuery,
     interleave,
     read_with,
     search_document,
@@ -621,7 +622,7 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         Only a bounded set of candidates is ranked (`search_candidates`), so
         that a word found in every one of 100,000 components costs what a
         rare one does. Below those numbers, which the real catalogue is,
-        every match is ranked; `count_matches` says how many there are.
+        every match is ranked; the candidates say how many there are.
         `candidates`, when given, are this queryset's, already found.
         """
         understood = understand(text)
@@ -682,15 +683,6 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             .order_by()
         )
 
-    def count_matches(
-        self, text: str, *, candidates: SearchCandidates | None = None
-    ) -> int:
-        """How many components match `text`, counted up to MATCH_COUNT_CAP + 1:
-        past that, "more than MATCH_COUNT_CAP" is all a reader needs, and an
-        exact count of a common word would read every row. `candidates`,
-        when given, are this queryset's, already found."""
-        return (candidates or self.search_candidates(text)).matches
-
     def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
         """Suggestions when a search finds nothing: the most similar names
         among the first CLOSE_NAMES_COMPARED similar enough."""
@@ -750,13 +742,6 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         # What these components now say is part of the words search knows.
         SearchWord.objects.add_words_of(self)
         return updated
-
-
-class StemmedQuery(SearchQuery):
-    """A query already in lexemes (UnderstoodQuery.matching), cast to a
-    tsquery as it is: no dictionary reads it again."""
-
-    template = "%(expressions)s::tsquery"
 
 
 def _tsquery(understood) -> SearchQuery:

@@ -28,7 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, connections, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
@@ -379,6 +379,13 @@ def _stemmed(tsquery: str) -> str:
             and any(match[1] != p and match[1].startswith(p) for p in prefixes)
         )
     )
+
+
+class StemmedQuery(SearchQuery):
+    """A query already in lexemes (UnderstoodQuery.matching), cast to a
+    tsquery as it is: no dictionary reads it again."""
+
+    template = "%(expressions)s::tsquery"
 
 
 def _anything_matches(stemmed: str) -> bool:

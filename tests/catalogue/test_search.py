@@ -6,8 +6,8 @@ from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
 from catalogue import models as catalogue_models
-from catalogue.models import Component, PublicationState, StemmedQuery, _tsquery
-from catalogue.search import through_indexes, understand
+from catalogue.models import Component, PublicationState, _tsquery
+from catalogue.search import StemmedQuery, through_indexes, understand
 
 pytestmark = pytest.mark.usefixtures("seeded_catalogue")
 
