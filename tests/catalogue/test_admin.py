@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import Component
+from catalogue.models import Component, Tag
 from tests.factories import (
     make_building_block,
     make_component,
@@ -182,3 +182,60 @@ def test_the_back_office_speaks_dutch_to_the_end(moderator_client):
     # django-simple-history's own columns, which it ships no Dutch for.
     assert "Gewijzigd door" in history
     assert "Changed by" not in history
+
+
+def row_versions(components) -> dict[int, int]:
+    """Each component row's version (PostgreSQL's xmin): a new one whenever
+    the row is written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, xmin::text::bigint FROM catalogue_component WHERE id = ANY(%s)",
+            [[component.pk for component in components]],
+        )
+        return dict(cursor.fetchall())
+
+
+def save_tag_in_admin(client, tag, **names) -> None:
+    response = client.post(
+        reverse("admin:catalogue_tag_change", args=[tag.pk]),
+        {
+            "slug": tag.slug,
+            "name_nl": tag.name_nl,
+            "name_fr": tag.name_fr,
+            "name_en": tag.name_en,
+            **names,
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+
+
+def test_a_tag_renamed_in_the_admin_finds_its_components_by_the_new_name(
+    moderator_client,
+):
+    tag = Tag.objects.create(
+        slug="archief", name_nl="Archief", name_fr="Archives", name_en="Archive"
+    )
+    tagged = make_component()
+    tagged.tags.add(tag)
+    make_component()
+
+    save_tag_in_admin(moderator_client, tag, name_nl="Bewaring")
+
+    found = Component.objects.published().search("bewaring")
+    assert list(found.values_list("pk", flat=True)) == [tagged.pk]
+
+
+def test_saving_a_tag_unchanged_rewrites_none_of_its_components(moderator_client):
+    tag = Tag.objects.create(
+        slug="archief", name_nl="Archief", name_fr="Archives", name_en="Archive"
+    )
+    components = [make_component() for _ in range(3)]
+    for component in components:
+        component.tags.add(tag)
+    Component.objects.refresh_related_terms()
+    before = row_versions(components)
+
+    save_tag_in_admin(moderator_client, tag)
+
+    assert row_versions(components) == before
+    assert Component.objects.published().search("archief").count() == 3
