@@ -29,6 +29,9 @@ from datetime import UTC, datetime
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Read from the WSGI environ: request.headers builds a dict of every header,
+# which no other middleware asks for on most requests.
+REQUEST_ID_META_KEY = "HTTP_X_REQUEST_ID"
 # What a proxy or a client may pass on: uuids, hex, base64url-like ids. Any
 # other value (too long, spaces, quotes, newlines) is replaced, so an
 # incoming id can never forge log lines or headers.
@@ -73,7 +76,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         context = RequestContext(
-            request_id=request_id_from(request.headers.get(REQUEST_ID_HEADER)),
+            request_id=request_id_from(request.META.get(REQUEST_ID_META_KEY)),
             method=request.method or "",
             path=request.path,
         )

@@ -92,6 +92,9 @@ def test_permissions_policy_syntax():
     assert policy == "camera=(), fullscreen=(self)"
 
 
+# The WSGI handler checks the database connections at each request's start:
+# without the mark, the test fails after any test that opened one.
+@pytest.mark.django_db
 def test_every_header_name_is_a_plain_string_for_any_wsgi_server():
     # wsgiref's server (`make run`'s runserver) answers 500 to a header name
     # that is not exactly a str; the CSP added to answers the CSP middleware
