@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalogue import models as catalogue_models
 from catalogue.models import Component, PublicationState, _tsquery
-from catalogue.search import StemmedQuery, through_indexes, understand
+from catalogue.search import StemmedQuery, Vocabulary, through_indexes, understand
 
 pytestmark = pytest.mark.usefixtures("seeded_catalogue")
 
@@ -89,6 +89,15 @@ def test_a_misspelt_word_is_read_as_the_closest_word_the_catalogue_uses():
     assert ranked("ehealtbocks")[0] == "ehealthbox"
     assert ranked("signture electronique")[0] == "sepiadocumentsigner"
     assert ranked("bakup")[0] == "backup-as-a-service"
+
+
+def test_only_a_word_the_catalogue_never_uses_is_compared_with_its_words():
+    vocabulary = Vocabulary.look_up(["signature", "signture"])
+
+    assert vocabulary.known == {"signature"}
+    assert "signture" not in vocabulary.known
+    assert "signature" in vocabulary.closest["signture"]
+    assert "signature" not in vocabulary.closest
 
 
 def test_closest_names_suggest_something_when_nothing_matches():
