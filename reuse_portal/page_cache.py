@@ -78,30 +78,34 @@ def forget_local_copies() -> None:
     _read_only_values.clear()
 
 
-def _read(key: str) -> object | None:
+def _read(key: str, *, local_copy: bool = True) -> object | None:
     """The local copy, else the shared one (then kept locally too)."""
-    value = local_copies.get(key)
+    value = local_copies.get(key) if local_copy else None
     if value is None:
         value = cache.get(key)
-        if value is not None:
+        if value is not None and local_copy:
             local_copies.set(key, value)
     return value
 
 
-def _keep(key: str, value: object, seconds: int) -> None:
+def _keep(key: str, value: object, seconds: int, *, local_copy: bool = True) -> None:
     cache.set(key, value, seconds)
-    local_copies.set(key, value, seconds)
+    if local_copy:
+        local_copies.set(key, value, seconds)
 
 
-def until_content_changes[T](name: str, compute: Callable[[], T]) -> T:
+def until_content_changes[T](
+    name: str, compute: Callable[[], T], *, local_copy: bool = True
+) -> T:
     """`compute()`, kept in the shared cache until the catalogue changes:
     for what is the same for every visitor and costs more to compute than
-    to read (counts and rankings over the whole catalogue)."""
+    to read (counts and rankings over the whole catalogue). With
+    `local_copy`, the process keeps a pickled copy too."""
     key = f"{name}:{catalogue_stamp()}"
-    value = _read(key)
+    value = _read(key, local_copy=local_copy)
     if value is None:
         value = compute()
-        _keep(key, value, settings.CATALOGUE_COUNTS_SECONDS)
+        _keep(key, value, settings.CATALOGUE_COUNTS_SECONDS, local_copy=local_copy)
     return value
 
 
@@ -114,7 +118,9 @@ def read_only_until_content_changes[T](name: str, compute: Callable[[], T]) -> T
     held = _read_only_values.get(name)
     if held is not None and held[0] == stamp:
         return held[1]
-    value = until_content_changes(name, compute)
+    # No pickled copy besides the value held here: at 100,000 components the
+    # facet labels are 344 KB a language, which each process kept for nothing.
+    value = until_content_changes(name, compute, local_copy=False)
     _read_only_values[name] = (stamp, value)
     return value
 

@@ -149,9 +149,11 @@ def test_a_read_only_value_is_computed_once_per_change_and_not_copied():
         return ("Dienst Archief", "Netwerk Archief")
 
     first = page_cache.read_only_until_content_changes("labels", labels)
-    # Read again, it is the same object: no unpickled copy per reader.
+    # Read again, it is the same object: no unpickled copy per reader, and
+    # no pickled copy kept in the process besides it.
     assert page_cache.read_only_until_content_changes("labels", labels) is first
     assert computed == ["labels"]
+    assert not any("labels" in key for key in page_cache.local_copies._cache)
 
     make_component()
 
