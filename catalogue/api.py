@@ -34,7 +34,7 @@ from catalogue.serializers import (
     StatsSerializer,
     SubmissionSerializer,
 )
-from catalogue.views import COMPONENT_PAGES
+from catalogue.views import component_page_row
 from interchange.publiccode import api as publiccode
 from publishing import services as publishing
 from reuse_portal.page_cache import address_digest, until_content_changes
@@ -134,7 +134,7 @@ class ComponentViewSet(
         # an organisation's own unpublished entry) takes the general way.
         if self.action == "retrieve":
             try:
-                component = COMPONENT_PAGES.get(self.kwargs[self.lookup_field])
+                component = component_page_row(self.kwargs[self.lookup_field])
             except Component.DoesNotExist:
                 pass
             else:

@@ -215,6 +215,12 @@ class ComponentListView(FilterView):
 COMPONENT_PAGES = PrecompiledLookup(Component.objects.for_page(), "slug")
 
 
+def component_page_row(slug: str) -> Component:
+    """The published component `slug` as its page and its API answer read
+    it: one query, its lists and its successor in its row."""
+    return COMPONENT_PAGES.get(slug).with_successor_from_row()
+
+
 @method_decorator(cached_for_visitors, name="dispatch")
 class ComponentDetailView(AlternatesMixin, DetailView):
     model = Component
@@ -233,7 +239,7 @@ class ComponentDetailView(AlternatesMixin, DetailView):
 
     def read_and_render(self, slug: str) -> tuple[Component, str]:
         try:
-            component = COMPONENT_PAGES.get(slug)
+            component = component_page_row(slug)
         except Component.DoesNotExist:
             raise Http404 from None
         return component, self.render_content(component, is_owner=False)

@@ -23,8 +23,7 @@ def pages():
 
 @pytest.fixture
 def page_compilations(monkeypatch):
-    """Each compilation of a page's query (the one with the lists), not of
-    the successor's prefetch, which Django builds and compiles each time."""
+    """Each compilation of a page's query (the one with the lists)."""
     compiled = []
     as_sql = SQLCompiler.as_sql
 
@@ -70,14 +69,17 @@ def test_a_slug_that_is_not_published_is_not_found(pages):
         pages.get("no-such-component")
 
 
-def test_the_prefetched_successor_still_comes_along(pages):
+def test_the_successor_comes_with_the_row(pages):
     successor = make_component(name_nl="Opvolger")
     old = make_component(
         successor=successor, lifecycle_status=LifecycleStatus.DEPRECATED
     )
     pages.get(successor.slug)
 
-    assert pages.get(old.slug).successor.name_nl == "Opvolger"
+    with CaptureQueriesContext(connection) as queries:
+        found = pages.get(old.slug).with_successor_from_row()
+        assert found.successor.name_nl == "Opvolger"
+    assert len(queries.captured_queries) == 1
 
 
 def test_each_language_gets_its_own_compiled_query(pages):

@@ -141,7 +141,9 @@ def test_the_kept_results_follow_every_change_for_signed_in_visitors(client):
 def test_the_component_page_makes_a_fixed_number_of_queries(
     client, django_assert_num_queries, rows
 ):
-    component = make_component()
+    component = make_component(
+        lifecycle_status="deprecated", successor=make_component(name_nl="Opvolger")
+    )
     network = make_network()
     reusing = []
     for _ in range(rows):
@@ -164,11 +166,12 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
         network.components.add(component)
 
     # The component with provider, block, domain, collaboration model, reuse
-    # count, and every list its page shows (its successor would be one more).
+    # count, successor and every list its page shows.
     with django_assert_num_queries(1):
         response = client.get(component.get_absolute_url())
 
     assert response.status_code == 200
+    assert "Opvolger" in response.content.decode()
     listed = [rows, 1, rows, rows, rows, rows, rows]
     assert [len(response.context[name]) for name in Component.LISTED] == listed
     page = response.content.decode()
@@ -534,6 +537,20 @@ def test_a_deprecated_component_points_to_its_published_successor(client):
     page = client.get(old.get_absolute_url()).content.decode()
 
     assert successor.get_absolute_url() in page
+
+
+def test_a_successor_that_is_not_published_is_not_shown(client):
+    successor = make_component(
+        name_nl="Opvolger", publication_state=PublicationState.SUBMITTED
+    )
+    old = make_component(successor=successor, lifecycle_status="deprecated")
+
+    page = client.get(old.get_absolute_url()).content.decode()
+    answer = client.get(f"/api/v1/components/{old.slug}/").json()
+
+    assert "Opvolger" not in page
+    assert successor.slug not in page
+    assert answer["successor"] is None
 
 
 def test_a_missing_translation_falls_back_visibly(client):
