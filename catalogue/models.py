@@ -1642,14 +1642,6 @@ class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         case.organisation_list = [Provider(**row) for row in organisations]
         return case
 
-    def with_successor_from_row(self) -> Component:
-        """The component, its `successor` the one ComponentQuerySet.for_page()
-        read with the row: published, else None, without a query."""
-        rows = self.successor_rows
-        successor = Component(**rows[0]) if rows else None
-        self._meta.get_field("successor").set_cached_value(self, successor)
-        return self
-
     @property
     def owner_organisation_id(self) -> int | None:
         return self.declared_by_id
