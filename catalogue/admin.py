@@ -132,8 +132,11 @@ class ComponentAdmin(PublishableAdmin, HistoryTranslationAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        # Tags and organisations are saved only now; search needs them.
-        Component.objects.filter(pk=form.instance.pk).refresh_related_terms()
+        # Tags and organisations are saved only now; search needs them, and
+        # the words of the texts just edited.
+        Component.objects.filter(pk=form.instance.pk).refresh_related_terms(
+            own_texts_changed=True
+        )
 
 
 @admin.register(Provider)

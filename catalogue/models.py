@@ -711,10 +711,14 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             .order_by("-similarity", "-overall_similarity", "slug")[:limit]
         )
 
-    def refresh_related_terms(self) -> int:
+    def refresh_related_terms(self, *, own_texts_changed: bool = False) -> int:
         """Copy organisation names, tags and the kind's name into
         `related_terms`, in the three languages, for search. Returns how
-        many components' terms changed: only those rows are written."""
+        many components' terms changed: only those rows are written.
+
+        The words search knows are brought up to date for the components
+        whose terms changed, or for all of them when their own texts
+        (names, summaries, descriptions) may have changed too."""
 
         def names_of(model, link: str, fields: tuple[str, ...]) -> Subquery:
             concatenated = Concat(
@@ -756,12 +760,13 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             changed = list(
                 self.exclude(related_terms=related_terms).values_list("pk", flat=True)
             )
-            if not changed:
-                return 0
             refreshed = Component.objects.filter(pk__in=changed)
-            updated = refreshed.update(related_terms=related_terms)
+            updated = refreshed.update(related_terms=related_terms) if changed else 0
             # What these components now say is part of the words search knows.
-            SearchWord.objects.add_words_of(refreshed)
+            if own_texts_changed:
+                SearchWord.objects.add_words_of(self)
+            elif changed:
+                SearchWord.objects.add_words_of(refreshed)
         return updated
 
 
@@ -1199,8 +1204,11 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
             role.save()
 
     def after_publication_change(self) -> None:
-        # Tags and the provider's names are searched through related_terms.
-        Component.objects.filter(pk=self.pk).refresh_related_terms()
+        # Tags and the provider's names are searched through related_terms;
+        # a change or a publication may bring words search does not know.
+        Component.objects.filter(pk=self.pk).refresh_related_terms(
+            own_texts_changed=True
+        )
 
 
 # "e-Box" is the word "ebox" for search (catalogue.search.search_words()):

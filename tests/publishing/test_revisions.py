@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from catalogue.models import Component
+from catalogue.search import Vocabulary
 from publishing import services
 from publishing.models import Revision
 from tests.factories import make_component, make_provider, make_user
@@ -177,3 +179,17 @@ def test_the_admin_home_lists_what_waits_oldest_first(client, published):
     queue = page.split('id="moderation-queue"')[1].split("</div>")[0]
     assert queue.index("Waiting") < queue.index(component.name_en)
     assert reverse("admin:catalogue_component_change", args=[waiting.pk]) in queue
+
+
+def test_a_word_an_accepted_revision_brings_is_known_to_search(published):
+    component, supplier, moderator = published
+    # Its tags and organisations, which the revision leaves as they are.
+    Component.objects.refresh_related_terms()
+
+    outcome = services.change(
+        entry=component, changes={"summary_nl": "Zorgkluis."}, actor=supplier
+    )
+    services.accept_revision(revision=outcome.revision, actor=moderator)
+
+    # Known, so that a search for a typo of it ("zorgkluiss") is read as it.
+    assert Vocabulary.look_up(["zorgkluis"]).known == {"zorgkluis"}
