@@ -667,7 +667,13 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         way each was found: up to MATCH_COUNT_CAP + 1 by their words and as
         many by their names, enough to count the matches up to that number
         and to rank the first RANKED_BY_WORDS and RANKED_BY_NAME of them.
-        None when no word of `text` is left."""
+        None when no word of `text` is left.
+
+        Names are compared with what was typed only when some typed word is
+        one the catalogue never uses: a known word is found by the words
+        index, and a name that merely looks like it is noise (on the
+        relevance set, success@1 rose from 0.95 to 0.96). Comparing names
+        is the dearest part: 26 ms for one rare word at 100,000 components."""
         enough = MATCH_COUNT_CAP + 1
         understood = understand(text)
         if understood is None:
@@ -678,6 +684,8 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         by_words = ids.filter(search_vector=StemmedQuery(understood.matching)).annotate(
             by_name=Value(False)
         )
+        if not understood.has_unknown_word:
+            return by_words.values_list("pk", "by_name")[:enough]
         by_name = ids.filter(names_text__trigram_word_similar=typed).annotate(
             by_name=Value(True)
         )

@@ -287,6 +287,8 @@ class UnderstoodQuery:
     words: list[str]
     clauses: list[str]  # one per typed word or phrase, in tsquery syntax
     match_all: bool  # False when no component has every word: any will do
+    # Some typed word begins no word of the catalogue: a typo, perhaps.
+    has_unknown_word: bool
     # The same query as the dictionaries stem it: what search vectors are
     # matched against (see _stemmed), written in lexemes.
     matching: str
@@ -348,6 +350,7 @@ def _understand(text: str, period: int) -> UnderstoodQuery | None:
         words=words,
         clauses=clauses,
         match_all=match_all,
+        has_unknown_word=any(word not in vocabulary.known for word in words),
         matching=every_word if match_all else _stemmed(" | ".join(clauses)),
     )
 
