@@ -64,6 +64,7 @@ from catalogue.search import (
     RANKED_BY_WORDS,
     SEARCH_CONFIGURATIONS,
     SIMPLE_SEARCH_CONFIGURATION,
+    IsAnyOf,
     SearchCandidates,
     StemmedQuery,
     interleave,
@@ -638,7 +639,7 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         typed = " ".join(understood.words)
         # The candidates are fetched by primary key, and ranked: the words
         # are matched once, never again by a count or a facet's query.
-        return self.filter(pk__in=candidates.ids).annotate(
+        return self.filter(IsAnyOf(F("pk"), candidates.ids)).annotate(
             # Names that merely look like the query weigh less than words
             # found: measured on the relevance set (tests/catalogue), 0.25
             # gives the best success@1.

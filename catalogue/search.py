@@ -390,6 +390,22 @@ def _stemmed(tsquery: str) -> str:
     )
 
 
+class IsAnyOf(models.Lookup):
+    """`expression = ANY(%s)`, the values in one array parameter.
+
+    `pk__in` writes, adapts and sends a parameter per value: for the 200
+    candidates of a search, 1 ms of Python on each query that reads them
+    (the results, the facet counts), against 0.1 ms here.
+    """
+
+    lookup_name = "is_any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection) -> tuple[str, tuple]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, sorted(self.rhs))
+
+
 class StemmedQuery(SearchQuery):
     """A query already in lexemes (UnderstoodQuery.matching), cast to a
     tsquery as it is: no dictionary reads it again."""

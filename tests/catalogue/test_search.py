@@ -162,6 +162,16 @@ def test_the_words_are_matched_once_per_stem(typed, stemmed):
     assert set(by_stems) == set(by_dictionaries)
 
 
+def test_the_ranked_candidates_are_sent_as_one_array_whatever_their_number():
+    with CaptureQueriesContext(connection) as queries:
+        found = ranked("beheer")
+
+    assert len(found) > 1
+    ranking = queries.captured_queries[-1]["sql"]
+    assert '"catalogue_component"."id" = ANY(' in ranking
+    assert " IN (" not in ranking
+
+
 def test_candidates_are_read_through_indexes_and_the_planner_is_reset_after():
     planner_during = Component.objects.annotate(
         seq_scans=RawSQL("current_setting('enable_seqscan')", [])
