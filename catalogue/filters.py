@@ -62,12 +62,16 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         return clone
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
-        # Nothing chosen arrives as the form field's `queryset.none()`:
-        # tested as a truth value, it would be compiled and run, for each
-        # facet on every request.
-        if isinstance(value, QuerySet) and value.query.is_empty():
+        if nothing_chosen(value):
             return qs
         return super().filter(qs, value)
+
+
+def nothing_chosen(value) -> bool:
+    """Whether a facet's cleaned value is the form field's `queryset.none()`,
+    told without running it: tested as a truth value, it would be compiled
+    and run, for each facet on every request."""
+    return isinstance(value, QuerySet) and value.query.is_empty()
 
 
 # What str() of a facet's related object reads: its name, and an acronym
@@ -251,11 +255,18 @@ class ComponentFilter(django_filters.FilterSet):
 
     def chosen(self) -> dict:
         """The values that passed validation; an invalid one is left out, so the
-        rest of the request still applies."""
+        rest of the request still applies. A facet nobody chose is an empty
+        list: the form gives `queryset.none()`, which a truth test compiles
+        and runs (2 ms for a search's first counts at 100,000 components)."""
         if not self.is_bound:
             return {}
-        self.form.is_valid()
-        return self.form.cleaned_data
+        if "_chosen" not in self.__dict__:
+            self.form.is_valid()
+            self._chosen = {
+                name: [] if nothing_chosen(value) else value
+                for name, value in self.form.cleaned_data.items()
+            }
+        return self._chosen
 
     @property
     def is_searching(self) -> bool:

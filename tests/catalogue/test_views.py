@@ -2,13 +2,14 @@
 
 import pytest
 from django.core.cache import cache
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
 from catalogue import models as catalogue_models
 from catalogue import views as catalogue_views
-from catalogue.filters import FACET_VALUES_SHOWN
+from catalogue.filters import FACET_VALUES_SHOWN, ComponentFilter
 from catalogue.models import (
     Component,
     ComponentKind,
@@ -341,6 +342,25 @@ def test_facet_counts_follow_the_search(client):
 
     kinds = {f.name: f for f in response.context["facets"]}["kind"]
     assert [(o.value, o.count) for o in kinds.options] == [("component", 1)]
+
+
+def test_the_chosen_values_give_a_facet_nobody_chose_as_empty():
+    # The form gives `queryset.none()` for it: every truth test of that
+    # compiled and ran it, five facets on each search's first counts.
+    provider = make_component().provider
+    filterset = ComponentFilter(
+        data=QueryDict(f"provider={provider.slug}&q=beheer"),
+        queryset=Component.objects.published(),
+    )
+
+    chosen = filterset.chosen()
+
+    assert [chosen_provider.slug for chosen_provider in chosen["provider"]] == [
+        provider.slug
+    ]
+    assert chosen["domain"] == []
+    assert chosen["network"] == []
+    assert chosen["kind"] == []
 
 
 @pytest.mark.parametrize(
