@@ -398,6 +398,8 @@ SEARCH_STATEMENT_KINDS = (
     ("catalogue_searchword", "the words' vocabulary"),
     ("to_tsquery", "the words' stems"),
     ("GROUPING", "facet counts"),
+    # Every facet's values and labels (networks too), read once per change.
+    ("JSON_OBJECT", "facet labels"),
     ("networks_network", "network counts"),
     ("ts_rank", "the page's ranked rows"),
 )
