@@ -393,9 +393,10 @@ def _stemmed(tsquery: str) -> str:
 class IsAnyOf(models.Lookup):
     """`expression = ANY(%s)`, the values in one array parameter.
 
-    `pk__in` writes, adapts and sends a parameter per value: for the 200
-    candidates of a search, 1 ms of Python on each query that reads them
-    (the results, the facet counts), against 0.1 ms here.
+    `pk__in` writes, adapts and sends a parameter per value, and the
+    database plans each: at 100,000 components, the 200 candidates of a
+    search added 0.95 ms to each query that reads them (the results, the
+    facet counts), one array 0.43 ms.
     """
 
     lookup_name = "is_any_of"
