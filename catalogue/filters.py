@@ -29,6 +29,7 @@ from catalogue.models import (
     Domain,
     LifecycleStatus,
     Provider,
+    from_json_row,
     json_rows,
 )
 from catalogue.search import MAX_QUERY_LENGTH, SearchCandidates
@@ -98,7 +99,7 @@ def labelled_rows(querysets: dict[str, QuerySet]) -> dict[str, list[Model]]:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         arrays = cursor.fetchone()
     return {
-        name: [queryset.model(**json.loads(row)) for row in rows]
+        name: [from_json_row(queryset.model, json.loads(row)) for row in rows]
         for (name, queryset), rows in zip(querysets.items(), arrays, strict=True)
     }
 
