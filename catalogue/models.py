@@ -404,7 +404,7 @@ def json_rows(
 ) -> models.QuerySet:
     """Each row of `queryset` as one JSON object of its `fields` (and of
     `expressions`, by name): to read a short list with another row, or
-    several small tables in one query; `queryset.model(**row)` makes each an
+    several small tables in one query; from_json_row() makes each an
     instance again."""
     row = JSONObject(**{field: field for field in fields}, **expressions)
     return queryset.annotate(row=row).values("row")
