@@ -248,16 +248,60 @@ class Domain(SlugNaturalKeyMixin, models.Model):
 class ComponentGroupQuerySet(SlugQuerySet):
     """For anything components are grouped by: blocks, models, providers."""
 
+    def _published_components(self) -> models.QuerySet:
+        """The published components of the row the query is at."""
+        link = self.model._meta.get_field("components").field.name
+        return Component.objects.published().filter(**{link: OuterRef("pk")})
+
     def with_published_component_count(self) -> ComponentGroupQuerySet:
+        """`published_component_count`, counted for each row on its own: a
+        page of 25 of the 4,000 providers of 100,000 components counts their
+        components only, where a join counted every component first (164
+        ms for the API's first page)."""
         return self.annotate(
-            published_component_count=Count(
-                "components",
-                filter=Q(components__publication_state=PublicationState.PUBLISHED),
-            )
+            published_component_count=count_of(self._published_components())
         )
 
+    def with_first_components(self, number: int) -> ComponentGroupQuerySet:
+        """`first_components()` of each row: its first `number` published
+        components in the catalogue's order, with their providers' names,
+        read with the row. A block of 6,000 components lists a few and
+        links to the catalogue for all of them: listed whole, the building
+        blocks' page of 100,000 components took 14 s and weighed 10 MB."""
+        rows = json_rows(
+            self._published_components().order_by("slug"),
+            NAME_FIELDS,
+            provider=JSONObject(
+                **{field: f"provider__{field}" for field in NAME_FIELDS}
+            ),
+        )
+        return self.annotate(first_component_rows=ArraySubquery(rows[:number]))
 
-class BuildingBlock(SlugNaturalKeyMixin, models.Model):
+    def for_overview(self, named: int) -> ComponentGroupQuerySet:
+        """The page of them all: each with its count and its first `named`
+        components."""
+        return self.with_published_component_count().with_first_components(named)
+
+
+class ComponentGroup:
+    """What blocks and models share as pages that group components."""
+
+    def first_components(self) -> list[Component]:
+        """The components ComponentGroupQuerySet.with_first_components() read,
+        each with its provider (None when it has none)."""
+        components = []
+        for row in self.first_component_rows:
+            component = from_json_row(Component, row)
+            provider = row["provider"]
+            Component.provider.field.set_cached_value(
+                component,
+                from_json_row(Provider, provider) if provider["slug"] else None,
+            )
+            components.append(component)
+        return components
+
+
+class BuildingBlock(ComponentGroup, SlugNaturalKeyMixin, models.Model):
     """A block of the deck's "generic public service" map, or a G-Cloud layer."""
 
     class Family(models.TextChoices):
@@ -284,7 +328,7 @@ class BuildingBlock(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
-class CollaborationModel(SlugNaturalKeyMixin, models.Model):
+class CollaborationModel(ComponentGroup, SlugNaturalKeyMixin, models.Model):
     """How a component is financed and maintained between institutions."""
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
@@ -319,27 +363,46 @@ class Tag(SlugNaturalKeyMixin, models.Model):
 
 
 class ProviderQuerySet(ComponentGroupQuerySet):
-    def for_directory(self) -> ProviderQuerySet:
-        """The providers page: organisations with a published component or
-        a published reuse case, with both counts."""
-        published = PublicationState.PUBLISHED
-        return (
-            self.annotate(
-                published_component_count=Count(
-                    "involved_in",
-                    filter=Q(involved_in__publication_state=published),
-                    distinct=True,
-                ),
-                reuse_count=Count(
-                    "reuse_cases",
-                    filter=Q(
-                        reuse_cases__publication_state=published,
-                        reuse_cases__organisation_public=True,
-                    ),
-                    distinct=True,
-                ),
-            )
-        ).filter(Q(published_component_count__gt=0) | Q(reuse_count__gt=0))
+    def _roles_in_published_components(self) -> models.QuerySet:
+        """The row's roles in published components."""
+        return ComponentOrganisation.objects.filter(
+            organisation=OuterRef("pk"),
+            component__publication_state=PublicationState.PUBLISHED,
+        )
+
+    def _public_reuses(self) -> models.QuerySet:
+        """The published reuse cases that name the row with its consent."""
+        return ReuseCase.organisations.through.objects.filter(
+            provider=OuterRef("pk"),
+            reusecase__publication_state=PublicationState.PUBLISHED,
+            reusecase__organisation_public=True,
+        )
+
+    def in_directory(self) -> ProviderQuerySet:
+        """Organisations with a part in a published component or named by a
+        published reuse case: those the providers page lists."""
+        return self.filter(
+            Exists(self._roles_in_published_components())
+            | Exists(self._public_reuses())
+        )
+
+    def with_directory_counts(self) -> ProviderQuerySet:
+        """`published_component_count` and `reuse_count`, each row's own,
+        read from its links. Counted together over a join of both, they
+        multiplied each other's rows: the providers page took 1.9 s at
+        100,000 components."""
+        components = (
+            self._roles_in_published_components()
+            .order_by()
+            .values("organisation")
+            # One organisation may have two roles in a component.
+            .annotate(count=Count("component", distinct=True))
+            .values("count")
+        )
+        return self.annotate(
+            published_component_count=Coalesce(Subquery(components), Value(0)),
+            reuse_count=count_of(self._public_reuses()),
+        )
 
     def for_profile(self) -> ProviderQuerySet:
         """An organisation's page: what it takes part in, with its role, and
@@ -449,6 +512,13 @@ def _rows(queryset: models.QuerySet, fields: list[str], **expressions) -> ArrayS
 def _named_rows(queryset: models.QuerySet) -> ArraySubquery:
     """The slug and names (in every language) of each row of `queryset`."""
     return _rows(queryset, NAME_FIELDS)
+
+
+def count_of(queryset: models.QuerySet) -> Subquery:
+    """How many rows `queryset` has, for a queryset whose filter names the
+    outer row (OuterRef): counted for each row on its own, 0 for none."""
+    count = models.Func(template="COUNT(*)", output_field=models.IntegerField())
+    return Subquery(queryset.order_by().annotate(count=count).values("count"))
 
 
 def _reuse_links(*, provider) -> models.QuerySet:

@@ -95,7 +95,7 @@ class ComponentSitemap(RecordSitemap):
 class ProviderSitemap(RecordSitemap):
     def records(self) -> QuerySet:
         # The organisations the providers page lists.
-        return Provider.objects.for_directory()
+        return Provider.objects.in_directory()
 
 
 class NetworkSitemap(RecordSitemap):
@@ -133,7 +133,7 @@ class PageSitemap(MultilingualSitemap):
     def pages(self) -> list[Page]:
         components = _latest(Component.objects.published())
         providers = max(
-            filter(None, [components, _latest(Provider.objects.for_directory())]),
+            filter(None, [components, _latest(Provider.objects.in_directory())]),
             default=None,
         )
         return [

@@ -1,5 +1,7 @@
 """The public pages: what they show, what they hide, and at what cost."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.http import QueryDict
@@ -11,6 +13,7 @@ from catalogue import models as catalogue_models
 from catalogue import views as catalogue_views
 from catalogue.filters import FACET_VALUES_SHOWN, ComponentFilter
 from catalogue.models import (
+    CollaborationModel,
     Component,
     ComponentKind,
     ComponentOrganisation,
@@ -262,15 +265,149 @@ def test_provider_and_network_pages_make_a_fixed_number_of_queries(
     # and past events.
     with django_assert_num_queries(5):
         assert client.get(network.get_absolute_url()).status_code == 200
-    # providers with counts; networks with counts; building blocks, then
-    # their components.
+    # the providers' order, then a page of them with counts; networks with
+    # counts; building blocks with their counts and first components.
     for name, queries in [
-        ("catalogue:provider-list", 1),
+        ("catalogue:provider-list", 2),
         ("networks:network-list", 1),
-        ("catalogue:buildingblock-list", 2),
+        ("catalogue:buildingblock-list", 1),
     ]:
         with django_assert_num_queries(queries):
             assert client.get(url(name)).status_code == 200
+
+
+def named_links(response, prefix: str) -> list[str]:
+    """The addresses of the links of the page that start with `prefix`."""
+    html = response.content.decode()
+    return re.findall(rf'href="({re.escape(prefix)}[^"]*)"', html)
+
+
+@pytest.mark.parametrize(
+    ("page", "filter_name", "make_group", "link"),
+    [
+        (
+            "catalogue:buildingblock-list",
+            "building_block",
+            make_building_block,
+            "building_block",
+        ),
+        (
+            "catalogue:collaborationmodel-list",
+            "collaboration_model",
+            lambda: CollaborationModel.objects.create(
+                slug="co-financed", name_nl="Cofinanciering", definition_nl="Samen."
+            ),
+            "collaboration_model",
+        ),
+    ],
+)
+def test_a_large_group_names_its_first_components_and_links_to_all_of_them(
+    client, page, filter_name, make_group, link
+):
+    group = make_group()
+    shown = catalogue_views.COMPONENTS_NAMED_PER_GROUP
+    slugs = [f"member-{n:02}" for n in range(shown + 3)]
+    for slug in reversed(slugs):
+        make_component(slug=slug, **{link: group})
+    make_component(
+        slug="member-00-draft",
+        publication_state=PublicationState.DRAFT,
+        **{link: group},
+    )
+
+    response = client.get(url(page))
+
+    named = [
+        address.strip("/").rsplit("/", 1)[-1]
+        for address in named_links(response, "/nl/service/")
+    ]
+    assert named == slugs[:shown]
+    catalogue = f"{url('catalogue:component-list')}?{filter_name}={group.slug}"
+    every_one = f"All {shown + 3} components"
+    html = response.content.decode()
+    assert catalogue in named_links(response, url("catalogue:component-list"))
+    english = client.get(url(page, language="en")).content.decode()
+    assert every_one in english
+    assert "member-00-draft" not in html
+
+
+def test_a_small_group_names_all_its_components_and_no_link_to_more(client):
+    block = make_building_block()
+    make_component(slug="only-one", building_block=block)
+
+    response = client.get(url("catalogue:buildingblock-list", language="en"))
+
+    assert named_links(response, "/en/service/") == ["/en/service/only-one/"]
+    assert "All 1 components" not in response.content.decode()
+
+
+def test_the_providers_page_lists_them_by_name_a_page_at_a_time_with_their_counts(
+    client, django_assert_num_queries
+):
+    per_page = catalogue_views.ProviderListView.paginate_by
+    providers = [
+        make_provider(name_nl=f"Organisatie {n:03}") for n in range(per_page + 1)
+    ]
+    for provider in providers:
+        ComponentOrganisation.objects.create(
+            component=make_component(),
+            organisation=provider,
+            role=OrganisationRole.OWNER,
+        )
+    last = providers[-1]
+    shared = make_component()
+    for role in (OrganisationRole.OWNER, OrganisationRole.DEVELOPER):
+        ComponentOrganisation.objects.create(
+            component=shared, organisation=last, role=role
+        )
+    make_reuse_case(organisations=[last])
+    make_reuse_case(organisations=[last], organisation_public=False)
+    make_reuse_case(organisations=[last], publication_state=PublicationState.DRAFT)
+    unlisted = make_provider(name_nl="Zonder onderdelen")
+
+    first = client.get(url("catalogue:provider-list"))
+    listed = list(first.context["provider_list"])
+    assert [p.name_nl for p in listed] == [p.name_nl for p in providers[:per_page]]
+    [next_page] = re.findall(r'href="([^"]*)" rel="next"', first.content.decode())
+    # Any page, once the order is read, is one query.
+    with django_assert_num_queries(1):
+        second = client.get(
+            url("catalogue:provider-list") + next_page.replace("&amp;", "&")
+        )
+    [shown] = second.context["provider_list"]
+    assert shown.pk == last.pk
+    # Two roles in one component count it once; only the published case
+    # that may name it counts.
+    assert (shown.published_component_count, shown.reuse_count) == (2, 1)
+    assert unlisted.name_nl not in first.content.decode() + second.content.decode()
+
+
+def test_the_providers_page_follows_a_change_of_the_content(client):
+    listed = make_provider(name_nl="Eerst")
+    ComponentOrganisation.objects.create(
+        component=make_component(), organisation=listed, role=OrganisationRole.OWNER
+    )
+    assert "Later" not in client.get(url("catalogue:provider-list")).content.decode()
+
+    later = make_provider(name_nl="Later")
+    make_reuse_case(organisations=[later])
+
+    assert "Later" in client.get(url("catalogue:provider-list")).content.decode()
+
+
+def test_the_reuse_cases_page_lists_them_a_page_at_a_time(client):
+    per_page = catalogue_views.ReuseCaseListView.paginate_by
+    cases = [make_reuse_case(year=2000 + n) for n in range(per_page + 1)]
+
+    first = client.get(url("catalogue:reuse-case-list"))
+    [next_page] = re.findall(r'href="([^"]*)" rel="next"', first.content.decode())
+    second = client.get(
+        url("catalogue:reuse-case-list") + next_page.replace("&amp;", "&")
+    )
+
+    assert len(first.context["reusecase_list"]) == per_page
+    # Newest year first: the oldest is alone on the second page.
+    assert [case.pk for case in second.context["reusecase_list"]] == [cases[0].pk]
 
 
 @pytest.mark.parametrize("state", HIDDEN)
