@@ -15,7 +15,7 @@ class NetworkViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     """Published networks: communities around a domain, their members and
     components."""
 
-    queryset = Network.objects.for_detail().order_by("slug")
+    queryset = Network.objects.for_api().order_by("slug")
     serializer_class = NetworkSerializer
     lookup_field = "slug"
     filter_backends = []

@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -30,23 +30,76 @@ from catalogue.models import (
     SlugNaturalKeyMixin,
     SlugQuerySet,
     TimestampedModel,
+    count_of,
 )
 from publishing.models import PublicationState, Publishable, PublishableQuerySet
 from reuse_portal.addresses import slug_address
 
+# Named one by one, not as "not published": only a list of states can be
+# looked up in the components' state index.
+HIDDEN_STATES = [
+    state for state in PublicationState if state != PublicationState.PUBLISHED
+]
+
 
 class NetworkQuerySet(PublishableQuerySet, SlugQuerySet):
-    def for_detail(self) -> NetworkQuerySet:
-        """A network's page and API resource, in a fixed number of queries."""
+    def with_counts(self) -> NetworkQuerySet:
+        """`component_count` (published components) and `member_count`,
+        each counted for each network on its own. Counted over one join,
+        the components and the memberships multiplied each other's rows:
+        900 ms for 213 networks at 100,000 components.
+
+        The published components are a network's links less those to
+        hidden components: the links' index answers alone, and the hidden
+        components are looked up once, where checking the row of every
+        linked component (15,000) took 25 ms."""
+        hidden = Component.objects.filter(publication_state__in=HIDDEN_STATES)
+        links = self.model.components.through.objects.exclude(component__in=hidden)
+        return self.annotate(
+            component_count=count_of(links.filter(network=OuterRef("pk"))),
+            member_count=count_of(Membership.objects.filter(network=OuterRef("pk"))),
+        )
+
+    def for_directory(self) -> NetworkQuerySet:
+        """The networks page: each network with its domain and counts, in
+        one query."""
+        return self.published().select_related("domain").with_counts()
+
+    def _with_members(self, memberships: models.QuerySet) -> NetworkQuerySet:
         return (
             self.published()
             .select_related("domain", "coordinator")
             .prefetch_related(
-                models.Prefetch("components", queryset=Component.objects.for_cards()),
                 models.Prefetch(
                     "memberships",
-                    queryset=Membership.objects.select_related("organisation"),
-                ),
+                    queryset=memberships.select_related("organisation"),
+                )
+            )
+        )
+
+    def for_detail(self) -> NetworkQuerySet:
+        """A network's page, with its components' cards, in a fixed number
+        of queries. Every member: the page names the people who joined
+        through the portal to the network's members only."""
+        return self._with_members(Membership.objects.all()).prefetch_related(
+            models.Prefetch("components", queryset=Component.objects.for_cards())
+        )
+
+    def for_api(self) -> NetworkQuerySet:
+        """The API's networks, listed or one by one, in a fixed number of
+        queries. The API names components by slug only: read as cards, with
+        their reuse counts, they made a page of 100 networks take 450 ms
+        instead of 170. Prefetched, they are read for the page's networks
+        only; an array subquery in each row would also be computed for the
+        rows of the pages before it.
+
+        The API is public: its members are those the moderators record, as
+        the public page lists them, never people who joined through the
+        portal."""
+        recorded = Membership.objects.filter(user__isnull=True)
+        return self._with_members(recorded).prefetch_related(
+            models.Prefetch(
+                "components", queryset=Component.objects.published().only("slug")
             )
         )
 

@@ -8,40 +8,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from accounts.requests import report_decision
-from catalogue.models import PublicationState
+from catalogue.views import ByNameInCurrentLanguage
 from networks import services
 from networks.calendar import calendar_of, ics_response
 from networks.forms import DeclineForm, JoinForm
 from networks.models import Event, Membership, Network
 
 
-class NetworkListView(ListView):
-    def get_queryset(self):
-        return (
-            Network.objects.published()
-            .select_related("domain", "coordinator")
-            .annotate(
-                component_count=Count(
-                    "components",
-                    filter=Q(components__publication_state=PublicationState.PUBLISHED),
-                    distinct=True,
-                ),
-                member_count=Count("memberships", distinct=True),
-            )
-            .order_by(Lower(f"name_{get_language()}"), "pk")
-        )
+class NetworkListView(ByNameInCurrentLanguage, ListView):
+    queryset = Network.objects.for_directory()
 
 
 class NetworkDetailView(DetailView):
