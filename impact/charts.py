@@ -13,8 +13,6 @@ WIDTH = 640
 VALUE_ROOM = 110
 ROW_HEIGHT = 44
 BAR_HEIGHT = 16
-# A chart shows the largest figures; the table beside it has every row.
-MAX_BARS = 15
 MAX_LABEL = 80
 
 
@@ -41,16 +39,15 @@ class BarChart:
     width: int
     height: int
     bar_height: int
-    # False when the chart leaves rows out (the table has them all).
+    # False when some rows of the table have no figure, hence no bar.
     complete: bool
 
 
 def bar_chart(dataset: Dataset) -> BarChart:
+    """A bar for each row of `dataset` that has a figure, in its order: for
+    a dataset built with a limit, so that the chart stays legible."""
     column = dataset.value_column
-    # In the dataset's order: months in time, the others largest first.
-    rows = [row for row in dataset.rows if row[column] is not None]
-    # The latest months, or the largest figures.
-    shown = rows[-MAX_BARS:] if dataset.chronological else rows[:MAX_BARS]
+    shown = [row for row in dataset.rows if row[column] is not None]
     top = max((row[column] for row in shown), default=0) or 1
     bars = [
         Bar(
@@ -67,7 +64,7 @@ def bar_chart(dataset: Dataset) -> BarChart:
         width=WIDTH,
         height=max(ROW_HEIGHT, len(bars) * ROW_HEIGHT),
         bar_height=BAR_HEIGHT,
-        complete=len(shown) == len(rows),
+        complete=len(shown) == len(dataset.rows),
     )
 
 

@@ -6,6 +6,10 @@ counts it (`ComponentQuerySet.with_reuse_count`): a published case naming an
 organisation other than the component's provider; drafts, submissions,
 rejected and withdrawn declarations never count. Figures quoted from the
 programme's reports live in `programme` and are never mixed in here.
+
+A large catalogue gives thousands of rows per component or per provider:
+the page asks for the first `limit` rows, which the database sorts and cuts,
+and the CSV file for all of them. `row_count` always counts every row.
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_language, resolution_order
 
 from catalogue.models import (
     LANGUAGE_CODES,
@@ -53,9 +60,43 @@ class Dataset:
     description: Promise
     columns: tuple[Promise, ...]
     rows: list[tuple]
+    # How many rows there are in all; `rows` may hold only the first ones.
+    row_count: int
     value_column: int = 1
-    # Rows in time order (else largest first).
+    # Rows in time order, the latest listed (else largest first).
     chronological: bool = False
+
+    @property
+    def rows_left_out(self) -> int:
+        return self.row_count - len(self.rows)
+
+
+def first_rows(
+    groups: QuerySet, limit: int | None, row: Callable[[dict], tuple]
+) -> tuple[list[tuple], int]:
+    """The rows `row` makes of the first `limit` of `groups`, an ordered
+    values() queryset (None: of every one), and how many groups there are
+    in all. One query: a window counts the groups before LIMIT cuts them."""
+    if limit is None:
+        # Not iterator(): PostgreSQL plans a server-side cursor for its
+        # first rows, which made a CSV file 100 ms slower at 100,000
+        # components.
+        rows = [row(group) for group in groups]
+        return rows, len(rows)
+    first = list(groups.annotate(row_count=Window(Count("*")))[:limit])
+    return [row(group) for group in first], first[0]["row_count"] if first else 0
+
+
+def localized_name(row: dict, prefix: str = "") -> str:
+    """The name a values() row holds (its NAMES, after `prefix`) in the
+    page's language, else in the first fallback language that has one:
+    what django-modeltranslation makes of `name`, without making thousands
+    of instances for a CSV file."""
+    for language in resolution_order(get_language()):
+        name = row.get(f"{prefix}name_{language}")
+        if name:
+            return name
+    return ""
 
 
 def counted_reuses() -> QuerySet:
@@ -73,9 +114,9 @@ def counted_reuses() -> QuerySet:
     )
 
 
-def catalogue_growth() -> Dataset:
+def catalogue_growth(limit: int | None = None) -> Dataset:
     """Published components by month of first publication, and the
-    catalogue's size at the end of each month."""
+    catalogue's size at the end of each month; the latest `limit` months."""
     months = (
         Component.objects.published()
         .annotate(month=TruncMonth("published_at"))
@@ -83,6 +124,7 @@ def catalogue_growth() -> Dataset:
         .annotate(added=Count("pk"))
         .order_by("month")
     )
+    # Every month, for the sizes: a row a month, not one a component.
     rows, total = [], 0
     for month in months:
         total += month["added"]
@@ -95,37 +137,55 @@ def catalogue_growth() -> Dataset:
             "the catalogue's size at the end of each month."
         ),
         columns=(_("Month"), _("Components published"), _("Catalogue size")),
-        rows=rows,
+        rows=rows if limit is None else rows[-limit:],
+        row_count=len(rows),
         value_column=2,
         chronological=True,
     )
 
 
-def components_by_building_block() -> Dataset:
+def components_by_building_block(limit: int | None = None) -> Dataset:
     blocks = (
         BuildingBlock.objects.with_published_component_count()
         .filter(published_component_count__gt=0)
         .order_by("-published_component_count", "family", "position", "slug")
+        .values("published_component_count", *NAMES)
+    )
+    rows, row_count = first_rows(
+        blocks,
+        limit,
+        lambda row: (localized_name(row), row["published_component_count"]),
     )
     return Dataset(
         slug="components-by-building-block",
         title=_("Components per building block"),
         description=_("Published components in each building block."),
         columns=(_("Building block"), _("Components")),
-        rows=[(block.name, block.published_component_count) for block in blocks],
+        rows=rows,
+        row_count=row_count,
     )
 
 
-def components_by_provider() -> Dataset:
+def components_by_provider(limit: int | None = None) -> Dataset:
+    # Grouped by the provider's id alone, the components are counted from
+    # an index of the published ones, without reading their rows; the names
+    # come after, for the providers listed.
     providers = (
-        Provider.objects.annotate(
-            published=Count(
-                "components", filter=Q(components__publication_state=PUBLISHED)
-            )
-        )
-        .filter(published__gt=0)
-        .order_by("-published", "slug")
+        Component.objects.published()
+        .filter(provider__isnull=False)
+        .values("provider")
+        .annotate(components=Count("*"))
+        .order_by("-components", "provider")
     )
+    counts, row_count = first_rows(
+        providers, limit, lambda row: (row["provider"], row["components"])
+    )
+    named = {
+        row["pk"]: localized_name(row)
+        for row in Provider.objects.filter(
+            pk__in=[provider for provider, _components in counts]
+        ).values("pk", *NAMES)
+    }
     return Dataset(
         slug="components-by-provider",
         title=_("Components per provider"),
@@ -133,40 +193,48 @@ def components_by_provider() -> Dataset:
             "Published components of which each organisation is the provider."
         ),
         columns=(_("Provider"), _("Components")),
-        rows=[(provider.name, provider.published) for provider in providers],
+        rows=[(named[provider], components) for provider, components in counts],
+        row_count=row_count,
     )
 
 
-def _reuses_by(group: str, model, label: Callable) -> list[tuple]:
-    """(name, reuses) per `group` of the reused component, most reused first:
-    two queries, the counts and the names."""
-    counts = (
+def _reuses_by(
+    group: str, label: Callable[[dict], str], limit: int | None
+) -> tuple[list[tuple], int]:
+    """(name, reuses) per `group` of the reused component (a relation),
+    most reused first, and how many groups there are. The names come with
+    the counts: the rows they are read from are joined already."""
+    reuses = (
         counted_reuses()
-        .values(group)
+        .values(group, *(f"{group}__{name}" for name in NAMES))
         .annotate(reuses=Count("reusecase", distinct=True))
-        .order_by()
+        .order_by("-reuses", group)
     )
-    counted = {row[group]: row["reuses"] for row in counts}
-    named = model.objects.only(*NAMES).in_bulk([pk for pk in counted if pk])
-    rows = [(label(named.get(pk)), reuses) for pk, reuses in counted.items()]
-    return sorted(rows, key=lambda row: (-row[1], row[0]))
+    return first_rows(reuses, limit, lambda row: (label(row), row["reuses"]))
 
 
-def _provider_name(provider: Provider | None) -> str:
-    return provider.name if provider else str(_("Provider not confirmed"))
-
-
-def reuses_by_component() -> Dataset:
+def reuses_by_component(limit: int | None = None) -> Dataset:
+    rows, row_count = _reuses_by(
+        "component", lambda row: localized_name(row, "component__"), limit
+    )
     return Dataset(
         slug="reuses-by-component",
         title=_("Reuses per component"),
         description=_("Published reuse declarations naming each component."),
         columns=(_("Component"), _("Reuses")),
-        rows=_reuses_by("component", Component, lambda component: component.name),
+        rows=rows,
+        row_count=row_count,
     )
 
 
-def reuses_by_provider() -> Dataset:
+def _provider_name(row: dict) -> str:
+    if row["component__provider"] is None:
+        return str(_("Provider not confirmed"))
+    return localized_name(row, "component__provider__")
+
+
+def reuses_by_provider(limit: int | None = None) -> Dataset:
+    rows, row_count = _reuses_by("component__provider", _provider_name, limit)
     return Dataset(
         slug="reuses-by-provider",
         title=_("Reuses per provider"),
@@ -175,11 +243,17 @@ def reuses_by_provider() -> Dataset:
             "each provider; a declaration counts once per provider."
         ),
         columns=(_("Provider"), _("Reuses")),
-        rows=_reuses_by("component__provider", Provider, _provider_name),
+        rows=rows,
+        row_count=row_count,
     )
 
 
-def reuses_by_building_block() -> Dataset:
+def reuses_by_building_block(limit: int | None = None) -> Dataset:
+    rows, row_count = _reuses_by(
+        "component__building_block",
+        lambda row: localized_name(row, "component__building_block__"),
+        limit,
+    )
     return Dataset(
         slug="reuses-by-building-block",
         title=_("Reuses per building block"),
@@ -188,18 +262,20 @@ def reuses_by_building_block() -> Dataset:
             "each building block; a declaration counts once per block."
         ),
         columns=(_("Building block"), _("Reuses")),
-        rows=_reuses_by("component__building_block", BuildingBlock, str),
+        rows=rows,
+        row_count=row_count,
     )
 
 
-def savings_by_component() -> Dataset:
+def savings_by_component(limit: int | None = None) -> Dataset:
     """Per reused component: its declarations, how many state a saving, the
-    total of those savings and their average. A declaration naming several
-    components counts its whole saving for each of them."""
+    total of those savings and their average, the largest total first. A
+    declaration naming several components counts its whole saving for each
+    of them."""
     saving = ReuseCase.saving_eur_expression("reusecase__")
     aggregated = (
         counted_reuses()
-        .values("component")
+        .values("component", *(f"component__{name}" for name in NAMES))
         .annotate(
             declarations=Count("reusecase", distinct=True),
             with_saving=Count(
@@ -209,25 +285,9 @@ def savings_by_component() -> Dataset:
             ),
             total=Sum(saving),
         )
-        .order_by()
+        .order_by(F("total").desc(nulls_last=True), "-declarations", "component")
     )
-    components = Component.objects.only(*NAMES).in_bulk(
-        [row["component"] for row in aggregated]
-    )
-    rows = []
-    for row in aggregated:
-        total = row["total"]
-        average = total / row["with_saving"] if row["with_saving"] else None
-        rows.append(
-            (
-                components[row["component"]].name,
-                row["declarations"],
-                row["with_saving"],
-                _money(total),
-                _money(average),
-            )
-        )
-    rows.sort(key=lambda row: (-(row[3] or 0), -row[1], row[0]))
+    rows, row_count = first_rows(aggregated, limit, _savings_row)
     return Dataset(
         slug="savings-by-component",
         title=_("Estimated savings per reused component"),
@@ -244,7 +304,19 @@ def savings_by_component() -> Dataset:
             _("Average per declaration (EUR)"),
         ),
         rows=rows,
+        row_count=row_count,
         value_column=3,
+    )
+
+
+def _savings_row(row: dict) -> tuple:
+    total, with_saving = row["total"], row["with_saving"]
+    return (
+        localized_name(row, "component__"),
+        row["declarations"],
+        with_saving,
+        _money(total),
+        _money(total / with_saving) if with_saving else None,
     )
 
 
@@ -260,18 +332,22 @@ class SavingsSummary:
 
 
 def savings_summary() -> SavingsSummary:
-    reuses = counted_reuses()
-    totals = (
-        ReuseCase.objects.filter(pk__in=reuses.values("reusecase"))
-        .with_saving_eur()
-        .aggregate(
-            declarations=Count("pk"),
-            with_saving=Count("pk", filter=Q(saving_eur__isnull=False)),
-            total=Sum("saving_eur"),
-        )
+    # One pass over the counted links, where a query per figure read them
+    # all again. A declaration naming several components has a link for
+    # each: its saving is added on its first link only.
+    links = counted_reuses().annotate(
+        saving=ReuseCase.saving_eur_expression("reusecase__"),
+        nth_link_of_declaration=Window(
+            RowNumber(), partition_by=F("reusecase"), order_by=F("component").asc()
+        ),
     )
-    reused = reuses.values("component").distinct().count()
-    total = totals["total"]
+    totals = links.aggregate(
+        declarations=Count("reusecase", distinct=True),
+        with_saving=Count("reusecase", distinct=True, filter=Q(saving__isnull=False)),
+        reused_components=Count("component", distinct=True),
+        total=Sum("saving", filter=Q(nth_link_of_declaration=1)),
+    )
+    total, reused = totals["total"], totals["reused_components"]
     return SavingsSummary(
         declarations=totals["declarations"],
         with_saving=totals["with_saving"],
@@ -287,7 +363,8 @@ def _money(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else amount.quantize(Decimal("0.01"))
 
 
-DATASETS: dict[str, Callable[[], Dataset]] = {
+# Each takes the number of rows to list (`limit`; None, the default: all).
+DATASETS: dict[str, Callable[..., Dataset]] = {
     "catalogue-growth": catalogue_growth,
     "components-by-building-block": components_by_building_block,
     "components-by-provider": components_by_provider,
