@@ -1129,7 +1129,13 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return slug_address("catalogue:component-detail", self.slug)
+        return self.address_of(self.slug)
+
+    @staticmethod
+    def address_of(slug: str) -> str:
+        """The page of the component `slug`, for a reader without the
+        instance (the CSV export reads plain values)."""
+        return slug_address("catalogue:component-detail", slug)
 
     # The relations its page lists: see listed().
     LISTED = (

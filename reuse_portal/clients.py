@@ -175,9 +175,10 @@ def page_wait(request: HttpRequest) -> int | None:
     return window_counts.wait("page-rate", client_address(request), settings.PAGE_RATE)
 
 
-def too_many_requests(wait: int) -> HttpResponse:
+def too_many_requests(wait: int, message: str = "") -> HttpResponse:
+    """The 429 page; `message` says why (by default: too many pages)."""
     title = gettext("Too many requests")
-    message = gettext(
+    message = message or gettext(
         "You have asked for many pages in a short time. "
         "Please wait a moment, then try again."
     )

@@ -455,6 +455,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "60/hour")
 # Pages one anonymous client may ask for, e.g. "600/minute"; empty: no limit.
 PAGE_RATE = os.environ.get("PAGE_RATE", "600/minute")
+# Downloads of the catalogue as CSV (page and API together) one client may
+# start, signed in or not; and all clients together, which bounds the worker
+# threads downloads hold (interchange/tabular/views.py). Empty: no limit.
+EXPORT_RATE = os.environ.get("EXPORT_RATE", "3/minute")
+EXPORT_TOTAL_RATE = os.environ.get("EXPORT_TOTAL_RATE", "20/minute")
 # Seconds a client is told to wait (Retry-After) when the database is down.
 FAULT_RETRY_AFTER = int(os.environ.get("FAULT_RETRY_AFTER", "30"))
 # /healthz gives up on the database after this long (statement_timeout).

@@ -69,9 +69,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests empty the shared cache between requests: the stamp is read from
     # it every time.
     settings.STAMP_RECHECK_SECONDS = 0
-    # One address and one cache for the whole suite: no page limit, except
-    # where tests/test_throttling.py sets one.
+    # One address and one cache for the whole suite: no page or download
+    # limit, except where a test sets one.
     settings.PAGE_RATE = ""
+    settings.EXPORT_RATE = ""
+    settings.EXPORT_TOTAL_RATE = ""
 
 
 @pytest.fixture(scope="session")
@@ -230,6 +232,8 @@ def portal() -> Iterator[Portal]:
         # The schema fuzzer sends thousands of requests.
         API_ANONYMOUS_RATE="1000000/hour",
         PAGE_RATE="1000000/hour",
+        EXPORT_RATE="1000000/hour",
+        EXPORT_TOTAL_RATE="1000000/hour",
         API_WRITE_RATE="1000000/hour",
         # Tests change content through `manage` (another process) and look
         # at it at once: no second of grace for the workers' page copies.

@@ -1,6 +1,6 @@
 """The catalogue as CSV, written row by row while it is sent: a hundred
-thousand components never sit in memory, and the queries are the same few
-whatever their number (the relations are read chunk by chunk)."""
+thousand components never sit in memory, and one query reads them all, a
+chunk at a time (columns.component_records())."""
 
 from __future__ import annotations
 
@@ -8,25 +8,23 @@ import csv
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import batched
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import quote_etag
 from django.utils.translation import get_language
 
-from catalogue.models import ComponentLink, ComponentOrganisation
-from interchange.tabular.columns import HEADER, row_of
+from interchange.tabular.columns import HEADER, component_records, row_of
 from reuse_portal.page_cache import catalogue_stamp
 
-# Rows read, and sent, at a time: one query per relation per chunk.
+# Rows read from the database's cursor, and sent, at a time.
 CHUNK_SIZE = 500
 # Spreadsheet programs read a file as UTF-8 (accents and all) only when it
 # starts with the byte order mark.
 BOM = "\ufeff"
 CONTENT_TYPE = "text/csv; charset=utf-8"
-# Derived for search; never a column.
-SEARCH_DATA = ("search_vector", "names_text", "related_terms")
 
 
 @dataclass(frozen=True)
@@ -34,25 +32,6 @@ class ExportContext:
     """What the cells need besides the component: its page's full address."""
 
     absolute_url: Callable[[str], str]
-
-
-def for_export(components: QuerySet) -> QuerySet:
-    """Every column's data. `components` is a published, filtered and ordered
-    queryset (for_listing() defers the long texts: they come back here)."""
-    return (
-        components.defer(None)
-        .defer(*SEARCH_DATA)
-        .select_related("provider", "building_block", "domain", "collaboration_model")
-        .prefetch_related(
-            "tags",
-            # In the order revisions compare them (Component.related_value).
-            Prefetch("links", queryset=ComponentLink.objects.order_by("pk")),
-            Prefetch(
-                "organisation_roles",
-                queryset=ComponentOrganisation.objects.select_related("organisation"),
-            ),
-        )
-    )
 
 
 class _Echo:
@@ -63,17 +42,14 @@ class _Echo:
 
 
 def csv_text(components: QuerySet, context: ExportContext) -> Iterator[str]:
-    """The BOM and the header, then one row per component, a chunk at a time."""
+    """The BOM and the header, then one row per component, a chunk at a
+    time. `components` is published, filtered and ordered, and has the
+    reuse counts (for_listing())."""
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow(HEADER)
-    lines = []
-    for component in for_export(components).iterator(chunk_size=CHUNK_SIZE):
-        lines.append(writer.writerow(row_of(component, context)))
-        if len(lines) == CHUNK_SIZE:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
+    rows = component_records(components).iterator(chunk_size=CHUNK_SIZE)
+    for chunk in batched(rows, CHUNK_SIZE):
+        yield "".join([writer.writerow(row_of(record, context)) for record in chunk])
 
 
 def csv_response(components: QuerySet, request) -> StreamingHttpResponse:

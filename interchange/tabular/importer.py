@@ -44,9 +44,10 @@ from interchange.tabular.columns import (
     HEADER,
     RELATED_COLUMNS,
     CellError,
+    ComponentRecord,
+    component_records,
     unescape,
 )
-from interchange.tabular.export import for_export
 from publishing import services as publishing
 from publishing.models import Action, PublicationState, Revision
 from publishing.workflow import Role, allowed, role_of
@@ -279,9 +280,12 @@ class _Importer:
     def check(self, chunk: list[tuple[int, list[str]]]) -> list[_Row]:
         rows = [self._parse(line, cells) for line, cells in chunk]
         slugs = [row.slug for row in rows if row.slug]
-        existing = {
-            component.slug: component
-            for component in for_export(Component.objects.filter(slug__in=slugs))
+        named = Component.objects.filter(slug__in=slugs)
+        existing = {component.slug: component for component in named}
+        # What the export would write of each: what its row is compared with.
+        current = {
+            record["slug"]: record
+            for record in component_records(named.with_reuse_count())
         }
         open_revisions = set(
             Revision.objects.open()
@@ -300,7 +304,9 @@ class _Importer:
                 self._check_new(row)
             else:
                 self._check_change(
-                    row, has_open_revision=row.component.pk in open_revisions
+                    row,
+                    current=_current_values(current[row.slug]),
+                    has_open_revision=row.component.pk in open_revisions,
                 )
         return rows
 
@@ -384,9 +390,10 @@ class _Importer:
                 "you may only create components of your own organisation"
             )
 
-    def _check_change(self, row: _Row, *, has_open_revision: bool) -> None:
+    def _check_change(
+        self, row: _Row, *, current: dict, has_open_revision: bool
+    ) -> None:
         component = row.component
-        current = _current_values(component)
         row.changed = tuple(
             name
             for name, value in row.values.items()
@@ -508,13 +515,13 @@ class _Importer:
             )
 
 
-def _current_values(component: Component) -> dict:
+def _current_values(record: ComponentRecord) -> dict:
     """The component's value of each imported column, as parsing its own
     cell gives it: what a row is compared with."""
     values = {}
     for name in IMPORTED:
         column = BY_NAME[name]
-        text = column.read(component, None)
+        text = column.read(record, None)
         try:
             values[name] = column.parse("" if text is None else str(text))
         except CellError:

@@ -20,6 +20,7 @@ from catalogue.models import (
     Tag,
 )
 from interchange.tabular.columns import HEADER
+from reuse_portal.clients import window_counts
 from tests.factories import make_building_block, make_component, make_provider
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,7 @@ HIDDEN = [state for state in PublicationState if state != PublicationState.PUBLI
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     cache.clear()
+    window_counts.forget()
 
 
 def page_url(query: str = "", language: str = "nl") -> str:
@@ -204,17 +206,22 @@ def test_an_unknown_filter_value_is_left_out_on_the_page_and_refused_by_the_api(
     assert "kind" in api.json()["errors"]
 
 
-def test_the_relations_are_read_a_chunk_at_a_time(
+def test_the_rows_are_read_and_sent_a_chunk_at_a_time(
     client, django_assert_num_queries, monkeypatch
 ):
     monkeypatch.setattr("interchange.tabular.export.CHUNK_SIZE", 2)
     for n in range(5):
         make_component(slug=f"chunked-{n}")
 
-    # The components, then tags, links and roles for each of 3 chunks.
-    with django_assert_num_queries(1 + 3 * 3):
-        response = client.get(page_url())
-        assert sorted(slugs(response)) == [f"chunked-{n}" for n in range(5)]
+    # One query, whose rows the database's cursor hands over two at a time.
+    with django_assert_num_queries(1):
+        parts = list(client.get(page_url()).streaming_content)
+
+    # The header, then 2 + 2 + 1 rows (each line ends in CRLF).
+    assert [part.count(b"\r\n") for part in parts] == [1, 2, 2, 1]
+    text = b"".join(parts).decode("utf-8-sig")
+    exported = [row["slug"] for row in csv.DictReader(io.StringIO(text, newline=""))]
+    assert sorted(exported) == [f"chunked-{n}" for n in range(5)]
 
 
 @pytest.mark.parametrize("size", [1, 30])
@@ -222,26 +229,42 @@ def test_a_fixed_number_of_queries_whatever_the_size(
     client, django_assert_num_queries, size
 ):
     block = make_building_block()
-    provider = make_provider()
-    tag = Tag.objects.create(slug="t", name="T")
+    owner, developer = make_provider(slug="owner"), make_provider(slug="developer")
+    tags = [Tag.objects.create(slug=slug, name=slug) for slug in ("zeta", "alpha")]
     for _ in range(size):
-        component = make_component(building_block=block, provider=provider)
-        component.tags.add(tag)
-        ComponentOrganisation.objects.create(
-            component=component, organisation=provider, role=OrganisationRole.OWNER
-        )
-        ComponentLink.objects.create(
-            component=component, kind=LinkKind.WEBSITE, url="https://example.org"
-        )
+        component = make_component(building_block=block, provider=owner)
+        component.tags.add(*tags)
+        for position, (organisation, role) in enumerate(
+            [(developer, OrganisationRole.DEVELOPER), (owner, OrganisationRole.OWNER)]
+        ):
+            ComponentOrganisation.objects.create(
+                component=component,
+                organisation=organisation,
+                role=role,
+                position=position,
+            )
+        for kind, url in [
+            (LinkKind.WEBSITE, "https://example.org"),
+            (LinkKind.DOCUMENTATION, "https://example.org/doc"),
+        ]:
+            ComponentLink.objects.create(component=component, kind=kind, url=url)
 
-    # The components with their provider, block, domain, model and reuse
-    # counts; then per chunk of 500 their tags, links and organisation roles.
-    with django_assert_num_queries(4):
-        response = client.get(page_url())
-        assert len(slugs(response)) == size
-    with django_assert_num_queries(4):
-        response = APIClient().get(API_CSV)
-        assert len(slugs(response)) == size
+    # The components with their related objects' slugs, reuse counts, tags,
+    # links and organisation roles: one query.
+    with django_assert_num_queries(1):
+        page = rows(client.get(page_url()))
+    with django_assert_num_queries(1):
+        api = rows(APIClient().get(API_CSV))
+
+    for exported in (page, api):
+        assert len(exported) == size
+        assert {row["tags"] for row in exported} == {"alpha; zeta"}
+        assert {row["organisations"] for row in exported} == {
+            "developer (developer); owner (owner)"
+        }
+        assert {row["links"] for row in exported} == {
+            "website https://example.org\ndocumentation https://example.org/doc"
+        }
 
 
 def test_accents_and_line_breaks_survive_pythons_csv_with_utf_8_sig(client):
@@ -296,3 +319,77 @@ def test_the_downloads_are_rate_limited_like_the_rest(client, settings):
     limited = api.get(API_CSV)
     assert limited["Content-Type"] == "application/problem+json"
     assert int(limited["Retry-After"]) > 0
+
+
+# Downloads have a limit of their own (EXPORT_RATE per client, EXPORT_TOTAL_RATE
+# for all), in hourly windows here so that no test runs across a window's end.
+
+
+def test_a_client_past_its_downloads_gets_the_429_page(client, settings):
+    settings.EXPORT_RATE = "2/hour"
+    make_component()
+
+    statuses = [client.get(page_url()).status_code for _ in range(3)]
+    limited = client.get(page_url(language="en"))
+
+    assert statuses == [200, 200, 429]
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= 3600
+    assert limited["Content-Type"] == "text/html; charset=utf-8"
+    assert "no-store" in limited["Cache-Control"]
+    assert b"<h1>Too many requests</h1>" in limited.content
+    assert b"The catalogue has been downloaded many times" in limited.content
+    # The other pages, and another client's downloads, are not limited.
+    assert client.get(catalogue_url()).status_code == 200
+    assert client.get(page_url(), REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_a_client_past_its_downloads_gets_a_429_problem_from_the_api(settings):
+    settings.EXPORT_RATE = "2/hour"
+    make_component()
+    api = APIClient()
+
+    statuses = [api.get(API_CSV).status_code for _ in range(2)]
+    limited = api.get(API_CSV)
+
+    assert statuses == [200, 200]
+    assert limited.status_code == 429
+    assert limited["Content-Type"] == "application/problem+json"
+    assert 0 < int(limited["Retry-After"]) <= 3600
+    problem = limited.json()
+    assert problem["status"] == 429
+    assert problem["detail"].startswith("The catalogue has been downloaded many times")
+    # The rest of the API answers as before.
+    assert api.get("/api/v1/components/").status_code == 200
+    assert api.get(API_CSV, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_the_page_and_the_api_count_the_same_downloads(client, settings):
+    settings.EXPORT_RATE = "2/hour"
+
+    assert client.get(page_url()).status_code == 200
+    assert APIClient().get(API_CSV).status_code == 200
+    assert client.get(page_url()).status_code == 429
+    assert APIClient().get(API_CSV).status_code == 429
+
+
+def test_all_clients_together_have_a_limit(client, settings):
+    settings.EXPORT_TOTAL_RATE = "3/hour"
+
+    statuses = [
+        client.get(page_url(), REMOTE_ADDR=f"192.0.2.{n}").status_code for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+    assert APIClient().get(API_CSV, REMOTE_ADDR="192.0.2.9").status_code == 429
+
+
+def test_a_client_past_its_own_limit_does_not_use_up_the_others(client, settings):
+    settings.EXPORT_RATE = "1/hour"
+    settings.EXPORT_TOTAL_RATE = "2/hour"
+
+    greedy = [client.get(page_url()).status_code for _ in range(5)]
+    other = client.get(page_url(), REMOTE_ADDR="192.0.2.7")
+
+    assert greedy == [200, 429, 429, 429, 429]
+    assert other.status_code == 200

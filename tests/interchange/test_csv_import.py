@@ -15,6 +15,7 @@ from django.utils import translation
 from catalogue.models import (
     Component,
     ComponentKind,
+    ComponentLink,
     ComponentOrganisation,
     LifecycleStatus,
     PublicationState,
@@ -138,6 +139,52 @@ def test_the_exported_catalogue_reads_back_unchanged(client, moderator, tmp_path
     assert out.count(": unchanged") == 3
     assert "0 to create, 0 to update, 0 to revise, 3 unchanged, 0 rejected" in out
     assert err == ""
+
+
+def test_tags_links_and_organisations_read_back_unchanged(client, moderator, tmp_path):
+    """What the export writes of the relations is what the import compares
+    each row with: unchanged, until a cell changes."""
+    owner, other = make_provider(slug="owner"), make_provider(slug="other")
+    component = make_component(slug="related", provider=None)
+    component.tags.add(
+        *(Tag.objects.create(slug=slug, name=slug) for slug in ("zeta", "alpha"))
+    )
+    for kind, url, title, language in [
+        ("website", "https://example.org/", "", ""),
+        ("documentation", "https://example.org/doc", "[beta] Guide", ""),
+        ("documentation", "https://example.org/fr", "Guide", "fr"),
+    ]:
+        ComponentLink.objects.create(
+            component=component, kind=kind, url=url, title=title, language=language
+        )
+    for organisation, role, position, confirmed in [
+        (owner, "owner", 1, True),
+        (other, "developer", 0, False),
+    ]:
+        ComponentOrganisation.objects.create(
+            component=component,
+            organisation=organisation,
+            role=role,
+            position=position,
+            confirmed=confirmed,
+        )
+    rows = table(exported(client))
+    assert (rows[0]["tags"], rows[0]["organisations"], rows[0]["links"]) == (
+        "alpha; zeta",
+        "other (developer, unconfirmed); owner (owner)",
+        "website https://example.org/\n"
+        "documentation https://example.org/doc [] [beta] Guide\n"
+        "documentation https://example.org/fr [fr] Guide",
+    )
+    same = write_csv(tmp_path / "same.csv", rows)
+    rows[0]["links"] = rows[0]["links"].replace("[fr] Guide", "[fr] Gids")
+    changed = write_csv(tmp_path / "changed.csv", rows)
+
+    unchanged, _err = run(same, user=moderator)
+    revised, _err = run(changed, user=moderator)
+
+    assert "line 2: related: unchanged" in unchanged
+    assert "line 2: would propose a revision of related: links" in revised
 
 
 def test_a_dry_run_reports_the_changes_and_writes_nothing(
