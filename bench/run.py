@@ -189,6 +189,12 @@ def endpoints(slugs: Path) -> list[Endpoint]:
             rotation=pages,
             cached_pass=True,
         ),
+        # The directories, whose size follows the catalogue's.
+        Endpoint("Providers", "/nl/providers/"),
+        Endpoint("Building blocks", "/nl/building-blocks/"),
+        Endpoint("Networks", "/nl/networks/"),
+        Endpoint("Reuse cases", "/nl/reuse-cases/"),
+        Endpoint("Impact", "/nl/impact/"),
         Endpoint("API list", "/api/v1/components/"),
         Endpoint("API search", "/api/v1/components/?q=signature"),
         Endpoint(
@@ -196,6 +202,8 @@ def endpoints(slugs: Path) -> list[Endpoint]:
             "/api/v1/components/<slug>/",
             rotation=details,
         ),
+        Endpoint("API providers", "/api/v1/providers/"),
+        Endpoint("API networks", "/api/v1/networks/"),
     ]
 
 
