@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from impact.selectors import DATASETS, savings_summary
 from programme.models import ProgrammeFigure
 from publishing.models import Action
 from publishing.workflow import allowed
-from reuse_portal.page_cache import cached_for_visitors
+from reuse_portal.page_cache import cached_for_visitors, until_content_changes
 
 # The rows of each dataset the page lists, and its chart draws: what a
 # reader takes in. Its CSV file has every row.
@@ -40,6 +41,21 @@ class DashboardView(TemplateView):
     template_name = "impact/dashboard.html"
 
     def get_context_data(self, **kwargs) -> dict:
+        # The same for every visitor, signed in or not: computed once per
+        # language and change. At 100,000 components they take 0.45 s,
+        # which every signed-in visit paid.
+        figures = until_content_changes(
+            f"impact-figures:{get_language()}", self.computed_figures
+        )
+        return super().get_context_data(
+            programme_figures=ProgrammeFigure.objects.all(),
+            day_rate=day_rate_eur(),
+            **figures,
+            **kwargs,
+        )
+
+    @staticmethod
+    def computed_figures() -> dict:
         panels = {}
         for slug, build in DATASETS.items():
             dataset = build(limit=LISTED_ROWS)
@@ -47,13 +63,7 @@ class DashboardView(TemplateView):
                 "dataset": dataset,
                 "chart": bar_chart(dataset),
             }
-        return super().get_context_data(
-            programme_figures=ProgrammeFigure.objects.all(),
-            panels=panels,
-            savings=savings_summary(),
-            day_rate=day_rate_eur(),
-            **kwargs,
-        )
+        return {"panels": panels, "savings": savings_summary()}
 
 
 def dataset_csv(request: HttpRequest, dataset: str) -> HttpResponse:

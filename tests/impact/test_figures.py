@@ -20,6 +20,7 @@ from tests.factories import (
     make_component,
     make_provider,
     make_reuse_case,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -213,6 +214,20 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         response = client.get(url("impact:dashboard"))
     assert response.status_code == 200
+
+
+def test_signed_in_visitors_read_the_figures_computed_once_per_change(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(make_user())
+    first = client.get(url("impact:dashboard")).context["savings"].declarations
+
+    # The session and the user, the programme's figures: no figure again.
+    with django_assert_max_num_queries(3):
+        assert client.get(url("impact:dashboard")).status_code == 200
+    make_reuse_case()
+    again = client.get(url("impact:dashboard")).context["savings"].declarations
+    assert again == first + 1
 
 
 def test_each_dataset_downloads_as_utf8_csv_with_a_bom(client, world):
