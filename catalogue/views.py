@@ -305,6 +305,8 @@ class ProviderListView(ListView):
     context_object_name = "provider_list"
     template_name = "catalogue/provider_list.html"
     paginate_by = 50
+    # A last page of a few rows joins the one before it.
+    paginate_orphans = 10
 
     def get_queryset(self) -> ProviderDirectory:
         return ProviderDirectory()
@@ -317,6 +319,7 @@ class ProviderDetailView(DetailView):
 class ReuseCaseListView(ListView):
     queryset = ReuseCase.objects.for_listing()
     paginate_by = 20
+    paginate_orphans = 5
 
 
 class ReuseCaseDetailView(DetailView):

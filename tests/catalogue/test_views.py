@@ -344,10 +344,11 @@ def test_a_small_group_names_all_its_components_and_no_link_to_more(client):
 def test_the_providers_page_lists_them_by_name_a_page_at_a_time_with_their_counts(
     client, django_assert_num_queries
 ):
-    per_page = catalogue_views.ProviderListView.paginate_by
-    providers = [
-        make_provider(name_nl=f"Organisatie {n:03}") for n in range(per_page + 1)
-    ]
+    view = catalogue_views.ProviderListView
+    per_page = view.paginate_by
+    # One more than a last page of orphans would join the page before.
+    number = per_page + view.paginate_orphans + 1
+    providers = [make_provider(name_nl=f"Organisatie {n:03}") for n in range(number)]
     for provider in providers:
         ComponentOrganisation.objects.create(
             component=make_component(),
@@ -374,8 +375,9 @@ def test_the_providers_page_lists_them_by_name_a_page_at_a_time_with_their_count
         second = client.get(
             url("catalogue:provider-list") + next_page.replace("&amp;", "&")
         )
-    [shown] = second.context["provider_list"]
-    assert shown.pk == last.pk
+    rest = second.context["provider_list"]
+    assert [p.pk for p in rest] == [p.pk for p in providers[per_page:]]
+    shown = rest[-1]
     # Two roles in one component count it once; only the published case
     # that may name it counts.
     assert (shown.published_component_count, shown.reuse_count) == (2, 1)
@@ -396,8 +398,14 @@ def test_the_providers_page_follows_a_change_of_the_content(client):
 
 
 def test_the_reuse_cases_page_lists_them_a_page_at_a_time(client):
-    per_page = catalogue_views.ReuseCaseListView.paginate_by
-    cases = [make_reuse_case(year=2000 + n) for n in range(per_page + 1)]
+    view = catalogue_views.ReuseCaseListView
+    per_page, orphans = view.paginate_by, view.paginate_orphans
+    cases = [make_reuse_case(year=2000 + n) for n in range(per_page + orphans)]
+    # A few more than a page: on one page, without a next one.
+    alone = client.get(url("catalogue:reuse-case-list"))
+    assert len(alone.context["reusecase_list"]) == per_page + orphans
+    assert 'rel="next"' not in alone.content.decode()
+    cases.insert(0, make_reuse_case(year=1999))
 
     first = client.get(url("catalogue:reuse-case-list"))
     [next_page] = re.findall(r'href="([^"]*)" rel="next"', first.content.decode())
@@ -406,8 +414,9 @@ def test_the_reuse_cases_page_lists_them_a_page_at_a_time(client):
     )
 
     assert len(first.context["reusecase_list"]) == per_page
-    # Newest year first: the oldest is alone on the second page.
-    assert [case.pk for case in second.context["reusecase_list"]] == [cases[0].pk]
+    # Newest year first: the oldest are on the second page.
+    oldest_first = [case.pk for case in second.context["reusecase_list"]][::-1]
+    assert oldest_first == [case.pk for case in cases[: orphans + 1]]
 
 
 @pytest.mark.parametrize("state", HIDDEN)
