@@ -294,6 +294,7 @@ def component_records(components: QuerySet) -> QuerySet:
     component's own row. `components` has with_reuse_count()'s
     `reuse_count` (for_listing() has)."""
     return components.values(
+        "pk",
         *RECORD_FIELDS,
         *(f"{name}__slug" for name in RELATED_COLUMNS),
         # `reuse_count`, and any other (a search's `relevance`): the query is

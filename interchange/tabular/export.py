@@ -1,6 +1,6 @@
 """The catalogue as CSV, written row by row while it is sent: a hundred
-thousand components never sit in memory, and one query reads them all, a
-chunk at a time (columns.component_records())."""
+thousand components never sit in memory. Their order is read first, then
+each chunk's records (columns.component_records()), by their ids."""
 
 from __future__ import annotations
 
@@ -44,12 +44,26 @@ class _Echo:
 def csv_text(components: QuerySet, context: ExportContext) -> Iterator[str]:
     """The BOM and the header, then one row per component, a chunk at a
     time. `components` is published, filtered and ordered, and has the
-    reuse counts (for_listing())."""
+    reuse counts (for_listing()).
+
+    Read in one sorted query, every record's lists (tags, links, roles) were
+    made before the first row came: at 100,000 components the database
+    answered after 4 s, and past the statement timeout on a busy server.
+    The ids come sorted first; each chunk's records are then read by id."""
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow(HEADER)
-    rows = component_records(components).iterator(chunk_size=CHUNK_SIZE)
-    for chunk in batched(rows, CHUNK_SIZE):
-        yield "".join([writer.writerow(row_of(record, context)) for record in chunk])
+    # The annotations (reuse counts, a search's relevance) are selected too:
+    # a query that is DISTINCT (a filter may repeat a component) is ordered
+    # only by what it selects.
+    ids = [
+        row[0] for row in components.values_list("pk", *components.query.annotations)
+    ]
+    records = component_records(components.model.objects.for_listing())
+    for chunk in batched(ids, CHUNK_SIZE):
+        found = {record["pk"]: record for record in records.filter(pk__in=chunk)}
+        yield "".join(
+            [writer.writerow(row_of(found[pk], context)) for pk in chunk if pk in found]
+        )
 
 
 def csv_response(components: QuerySet, request) -> StreamingHttpResponse:
