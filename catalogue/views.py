@@ -336,11 +336,7 @@ class CollaborationModelListView(ListView):
 
 
 class BuildingBlockListView(ListView):
-    queryset = (
-        BuildingBlock.objects.with_published_component_count().with_first_components(
-            COMPONENTS_NAMED_PER_GROUP
-        )
-    )
+    queryset = BuildingBlock.objects.for_overview(COMPONENTS_NAMED_PER_GROUP)
 
 
 @method_decorator(never_cache, name="dispatch")
