@@ -458,7 +458,7 @@ PAGE_RATE = os.environ.get("PAGE_RATE", "600/minute")
 # Downloads of the catalogue as CSV (page and API together) one client may
 # start, signed in or not; and all clients together, which bounds the worker
 # threads downloads hold (interchange/tabular/views.py). Empty: no limit.
-EXPORT_RATE = os.environ.get("EXPORT_RATE", "3/minute")
+EXPORT_RATE = os.environ.get("EXPORT_RATE", "6/minute")
 EXPORT_TOTAL_RATE = os.environ.get("EXPORT_TOTAL_RATE", "20/minute")
 # Seconds a client is told to wait (Retry-After) when the database is down.
 FAULT_RETRY_AFTER = int(os.environ.get("FAULT_RETRY_AFTER", "30"))
