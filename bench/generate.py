@@ -886,6 +886,9 @@ def generate(*, components: int, seed: int = 1, log=print) -> None:
         created,
         providers,
     )
+    # Cases and their links were written in bulk, without the signals that
+    # keep the counts.
+    timed(log, "reuse counts", Component.objects.refresh_reuse_counts)
     pks = sorted(everything)
     ranges = [(chunk[0], chunk[-1]) for chunk in split(pks, PARTS)]
     done = timed(

@@ -173,6 +173,9 @@ def endpoints(slugs: Path) -> list[Endpoint]:
             f"/nl/catalogue/?page={last_page}",
             cached_pass=True,
         ),
+        Endpoint(
+            "Catalogue, most reused, page 2", "/nl/catalogue/?sort=most_reused&page=2"
+        ),
         Endpoint("Facets kind + domain", facet, cached_pass=True),
         Endpoint("Search, typo", "/nl/catalogue/?q=signture"),
         Endpoint("Search, common word", "/nl/catalogue/?q=service", cached_pass=True),
@@ -197,6 +200,7 @@ def endpoints(slugs: Path) -> list[Endpoint]:
         Endpoint("Impact", "/nl/impact/"),
         Endpoint("API list", "/api/v1/components/"),
         Endpoint("API search", "/api/v1/components/?q=signature"),
+        Endpoint("API list, most reused", "/api/v1/components/?sort=most_reused"),
         Endpoint(
             f"API detail ({len(lines)} slugs)",
             "/api/v1/components/<slug>/",

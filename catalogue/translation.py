@@ -58,8 +58,9 @@ register_history(Provider)
 register_history(
     Component,
     m2m_fields=["tags"],
-    # Derived for search; a revision's diff should show only what people wrote.
-    excluded_fields=["related_terms", "search_vector", "names_text"],
+    # Derived (for search, from the reuse cases); a revision's diff should
+    # show only what people wrote.
+    excluded_fields=["related_terms", "search_vector", "names_text", "reuse_count"],
 )
 register_history(ReuseCase, m2m_fields=["components", "organisations"])
 register_history(CollaborationModel)

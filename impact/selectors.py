@@ -2,7 +2,7 @@
 
 Each dataset is one list of rows that its chart, its table and its CSV file
 share, so the three can never disagree. A reuse is counted as the catalogue
-counts it (`ComponentQuerySet.with_reuse_count`): a published case naming an
+counts it (`ComponentQuerySet.refresh_reuse_counts`): a published case naming an
 organisation other than the component's provider; drafts, submissions,
 rejected and withdrawn declarations never count. Figures quoted from the
 programme's reports live in `programme` and are never mixed in here.

@@ -285,19 +285,19 @@ RECORD_FIELDS = (
     "support_email",
     "support_phone",
     "updated_at",
+    "reuse_count",
 )
 
 
 def component_records(components: QuerySet) -> QuerySet:
     """Each of `components` as a ComponentRecord, in one query, in their
     order: the tags, links and organisation roles come as arrays in the
-    component's own row. `components` has with_reuse_count()'s
-    `reuse_count` (for_listing() has)."""
+    component's own row."""
     return components.values(
         "pk",
         *RECORD_FIELDS,
         *(f"{name}__slug" for name in RELATED_COLUMNS),
-        # `reuse_count`, and any other (a search's `relevance`): the query is
+        # Any annotation (a search's `relevance`): the query is
         # DISTINCT when a filter may repeat a component, and PostgreSQL
         # orders a DISTINCT query only by what it selects.
         *components.query.annotations,

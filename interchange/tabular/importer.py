@@ -283,10 +283,7 @@ class _Importer:
         named = Component.objects.filter(slug__in=slugs)
         existing = {component.slug: component for component in named}
         # What the export would write of each: what its row is compared with.
-        current = {
-            record["slug"]: record
-            for record in component_records(named.with_reuse_count())
-        }
+        current = {record["slug"]: record for record in component_records(named)}
         open_revisions = set(
             Revision.objects.open()
             .filter(

@@ -212,9 +212,7 @@ def test_one_project_is_one_reuse_case(loaded):
     ).get(title_en__icontains="MyDIA")
 
     assert (mydia.components_reused, mydia.reusers) == (6, 5)
-    for component in (
-        Component.objects.published().with_reuse_count().filter(reuse_cases=mydia)
-    ):
+    for component in Component.objects.published().filter(reuse_cases=mydia):
         cases_with_another_reuser = [
             case
             for case in component.reuse_cases.published()
