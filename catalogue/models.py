@@ -53,6 +53,7 @@ from django.db.models.functions import (
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.markup import refuse_active_content
@@ -245,7 +246,16 @@ class Domain(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
-class ComponentGroupQuerySet(SlugQuerySet):
+class NamedQuerySet(models.QuerySet):
+    """For models whose `name` is translated (name_nl, name_fr, name_en)."""
+
+    def by_name(self) -> NamedQuerySet:
+        """By name in the language of the request, whatever its case; the
+        primary key breaks ties, so that a page boundary never splits them."""
+        return self.order_by(Lower(f"name_{get_language() or 'nl'}"), "pk")
+
+
+class ComponentGroupQuerySet(NamedQuerySet, SlugQuerySet):
     """For anything components are grouped by: blocks, models, providers."""
 
     def _published_components(self) -> models.QuerySet:

@@ -9,7 +9,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -265,14 +264,6 @@ class ComponentDetailView(AlternatesMixin, DetailView):
         return super().get_context_data(content=content, **kwargs)
 
 
-class ByNameInCurrentLanguage:
-    """Order a list by its name in the language of the request."""
-
-    def get_queryset(self):
-        name = Lower(f"name_{get_language()}")
-        return super().get_queryset().order_by(name, "pk")
-
-
 class ProviderDirectory(Sequence):
     """The organisations the providers page lists, by their names in the
     current language. Which of them take part, and in what order, is read
@@ -281,13 +272,10 @@ class ProviderDirectory(Sequence):
     then read for that page only, whatever its number."""
 
     def __init__(self) -> None:
-        name = Lower(f"name_{get_language()}")
         self.ids = until_content_changes(
             f"provider-directory:{get_language()}",
             lambda: list(
-                Provider.objects.in_directory()
-                .order_by(name, "pk")
-                .values_list("pk", flat=True)
+                Provider.objects.in_directory().by_name().values_list("pk", flat=True)
             ),
         )
 

@@ -26,6 +26,7 @@ from catalogue.models import (
     Component,
     Domain,
     Language,
+    NamedQuerySet,
     Provider,
     SlugNaturalKeyMixin,
     SlugQuerySet,
@@ -42,7 +43,7 @@ HIDDEN_STATES = [
 ]
 
 
-class NetworkQuerySet(PublishableQuerySet, SlugQuerySet):
+class NetworkQuerySet(PublishableQuerySet, NamedQuerySet, SlugQuerySet):
     def with_counts(self) -> NetworkQuerySet:
         """`component_count` (published components) and `member_count`,
         each counted for each network on its own. Counted over one join,

@@ -17,15 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from accounts.requests import report_decision
-from catalogue.views import ByNameInCurrentLanguage
 from networks import services
 from networks.calendar import calendar_of, ics_response
 from networks.forms import DeclineForm, JoinForm
 from networks.models import Event, Membership, Network
 
 
-class NetworkListView(ByNameInCurrentLanguage, ListView):
-    queryset = Network.objects.for_directory()
+class NetworkListView(ListView):
+    def get_queryset(self):
+        # By name in the language of each request: built per request.
+        return Network.objects.for_directory().by_name()
 
 
 class NetworkDetailView(DetailView):
