@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,6 +47,7 @@ from reuse_portal.page_cache import (
     cached_for_visitors,
     until_content_changes,
 )
+from reuse_portal.pagination import DeepPaginator
 from reuse_portal.precompiled import PrecompiledLookup
 
 
@@ -84,20 +85,12 @@ class HomeView(TemplateView):
         return render_to_string("catalogue/includes/home_content.html", context)
 
 
-# From this many results skipped, finding a page's keys first costs less than
-# reading the skipped rows whole.
-DEEP_PAGE_OFFSET = 200
-
-
-class CountedPaginator(Paginator):
+class CountedPaginator(DeepPaginator):
     """A paginator told the number of results (counted once, kept with the
-    facets' counts) instead of counting them on every page, which reads a
+    facets' counts) instead of counting them on every page. It reads a
     page's rows only when they are shown: a page whose rendered results are
-    kept neither reads nor even builds its query.
-
-    A deep page's rows are found in two steps: their keys in the results'
-    order, then the rows themselves from `rows`. Read in one step, the
-    10,000th result costs reading 10,000 whole rows to skip them."""
+    kept neither reads nor even builds its query. A deep page's rows are
+    read from `rows`, the cards' queryset without the search and filters."""
 
     def __init__(self, *args, count: int, rows: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -112,22 +105,6 @@ class CountedPaginator(Paginator):
         # The results always end with the primary key among their sort keys
         # (ComponentFilter.sort_keys); asking the query would build it.
         pass
-
-    def page(self, number) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-
-        def rows() -> list:
-            if bottom < DEEP_PAGE_OFFSET:
-                return list(self.object_list[bottom:top])
-            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-            found = self.rows.in_bulk(keys)
-            return [found[key] for key in keys if key in found]
-
-        return self._get_page(SimpleLazyObject(rows), number, self)
 
 
 @method_decorator(cached_for_visitors, name="dispatch")

@@ -26,6 +26,7 @@ from rest_framework.throttling import BaseThrottle
 
 from reuse_portal.clients import client_address, window_counts
 from reuse_portal.page_cache import until_content_changes
+from reuse_portal.pagination import DeepPaginator
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # The API's language when the client asks for none: not the site's Dutch, but
@@ -220,10 +221,12 @@ class PagePagination(pagination.PageNumberPagination):
         return parameters
 
 
-class ContentPaginator(Paginator):
+class ContentPaginator(DeepPaginator):
     """Counts a list of catalogue content once per change of the content
     (the page cache's stamp), not again for every page a client reads: the
-    count of a search re-runs the search."""
+    count of a search re-runs the search. A deep page reads its keys first:
+    a client harvesting the whole catalogue reads its last page about as
+    fast as its first."""
 
     @cached_property
     def count(self) -> int:

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from catalogue.filters import ComponentApiFilter, ComponentFilter
 from catalogue.models import CollaborationModel, Component, PublicationState
 from networks.api import EventFilter
+from reuse_portal import page_cache, pagination
 from tests.factories import (
     make_building_block,
     make_component,
@@ -97,6 +98,42 @@ def test_every_sort_shows_each_published_component_on_exactly_one_page(
     assert set(slugs) == tied_catalogue
     # Small pages give the very order of one big page.
     assert slugs == [c["slug"] for c in rows(api, "/api/v1/components/", **params)]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"sort": sort} for sort in SORTS] + [{"q": "register"}, {"ordering": "-name"}],
+    ids=str,
+)
+def test_deep_pages_read_their_keys_first_and_keep_the_order(
+    api, tied_catalogue, monkeypatch, params
+):
+    shallow = walk(api, "/api/v1/components/", **params)
+    # Read again, not from the kept answers, from the third page of 4 on in
+    # two steps: the keys of the page, then its rows.
+    cache.clear()
+    page_cache.forget_local_copies()
+    monkeypatch.setattr(pagination, "DEEP_PAGE_OFFSET", 8)
+
+    deep = walk(api, "/api/v1/components/", **params)
+
+    assert deep == shallow
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_a_deep_page_reads_its_keys_then_its_rows(
+    api, monkeypatch, django_assert_num_queries, rows
+):
+    monkeypatch.setattr(pagination, "DEEP_PAGE_OFFSET", 1)
+    for _ in range(rows + 1):
+        make_component()
+    api.get("/api/v1/components/", {"page_size": rows})  # counted and kept
+
+    # The second page: its keys, then its rows.
+    with django_assert_num_queries(2):
+        body = api.get("/api/v1/components/", {"page_size": rows, "page": 2}).json()
+
+    assert len(body["results"]) == 1
 
 
 @pytest.mark.parametrize("sort", SORTS)

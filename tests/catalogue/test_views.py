@@ -23,7 +23,7 @@ from catalogue.models import (
     ReuseCase,
 )
 from networks.models import Membership
-from reuse_portal import page_cache
+from reuse_portal import page_cache, pagination
 from tests.factories import (
     make_building_block,
     make_component,
@@ -596,7 +596,7 @@ def test_sorting_by_most_reused(client):
 @pytest.mark.parametrize("sort", ["name", "most_reused"])
 def test_a_deep_page_continues_the_order_of_the_first(client, monkeypatch, sort):
     # Pages past DEEP_PAGE_OFFSET are read keys first, then rows.
-    monkeypatch.setattr(catalogue_views, "DEEP_PAGE_OFFSET", 20)
+    monkeypatch.setattr(pagination, "DEEP_PAGE_OFFSET", 20)
     components = [make_component(name_nl=f"Naam {n:02}") for n in range(25)]
     for times, component in enumerate(components[::-5]):
         for _ in range(times + 1):
