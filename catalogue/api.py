@@ -37,8 +37,8 @@ from catalogue.serializers import (
 from catalogue.views import component_page_row
 from interchange.publiccode import api as publiccode
 from publishing import services as publishing
-from reuse_portal.page_cache import address_digest, until_content_changes
-from reuse_portal.rest import ContentPagination, PortalApiMixin
+from reuse_portal.page_cache import until_content_changes
+from reuse_portal.rest import ContentPagination, KeptListMixin, PortalApiMixin
 from reuse_portal.schema import deprecated_ordering_parameter
 
 INCLUDE_PARAMETER = OpenApiParameter(
@@ -103,7 +103,10 @@ class IsSupplier(permissions.BasePermission):
     ),
 )
 class ComponentViewSet(
-    PortalApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+    KeptListMixin,
+    PortalApiMixin,
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Published components: search (`q`), facets and sorting (`sort`) as on
     the pages.
@@ -117,6 +120,7 @@ class ComponentViewSet(
     serializer_class = ComponentSerializer
     filterset_class = ComponentApiFilter
     pagination_class = ContentPagination
+    kept_list_name = "api-component-list"
     lookup_field = "slug"
     http_method_names = ["get", "head", "options", "post", "patch"]
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsSupplier]
@@ -142,17 +146,6 @@ class ComponentViewSet(
                 self.note_last_modified([component])
                 return component.with_listed_relations()
         return super().get_object()
-
-    def list(self, request, *args, **kwargs) -> Response:
-        # The same for every client, with a token or without: kept per
-        # address and language until the catalogue changes. An invalid
-        # query raises its 400 before anything is kept.
-        return Response(
-            until_content_changes(
-                f"api-component-list:{address_digest(request)}",
-                lambda: super(ComponentViewSet, self).list(request).data,
-            )
-        )
 
     def get_serializer_class(self):
         if self.action == "list":

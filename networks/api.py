@@ -7,13 +7,17 @@ from rest_framework import viewsets
 from catalogue.filters import slug_facet
 from networks.models import Event, Network
 from networks.serializers import EventSerializer, NetworkSerializer
-from reuse_portal.rest import PortalApiMixin
+from reuse_portal.rest import KeptListMixin, PortalApiMixin
 from reuse_portal.schema import deprecated_ordering_parameter
 
 
-class NetworkViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+class NetworkViewSet(KeptListMixin, PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     """Published networks: communities around a domain, their members and
     components."""
+
+    # A page of 25 networks names every member and component of each: at
+    # 100,000 components, 57 ms to read and write.
+    kept_list_name = "api-network-list"
 
     queryset = Network.objects.for_api().order_by("slug")
     serializer_class = NetworkSerializer

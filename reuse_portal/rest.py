@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from reuse_portal.clients import client_address, window_counts
-from reuse_portal.page_cache import until_content_changes
+from reuse_portal.page_cache import address_digest, until_content_changes
 from reuse_portal.pagination import DeepPaginator
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -298,6 +298,23 @@ class WriteRateThrottle(WindowThrottle):
         ):
             return None
         return str(request.user.pk)
+
+
+class KeptListMixin:
+    """A list whose answers are the same for every client, with a token or
+    without: kept per address and language until the catalogue changes. An
+    invalid query raises its 400 before anything is kept."""
+
+    kept_list_name: str
+
+    def list(self, request, *args, **kwargs) -> Response:
+        answer = super().list
+        return Response(
+            until_content_changes(
+                f"{self.kept_list_name}:{address_digest(request)}",
+                lambda: answer(request, *args, **kwargs).data,
+            )
+        )
 
 
 class PortalApiMixin:

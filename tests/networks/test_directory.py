@@ -131,6 +131,21 @@ def test_the_api_list_names_components_and_members_in_a_fixed_number_of_queries(
     assert all(len(network["members"]) == 2 for network in body["results"])
 
 
+def test_the_api_list_is_kept_until_the_networks_change(django_assert_num_queries):
+    network = make_network(slug="kept")
+    add_members(network, organisations=1)
+    client = APIClient()
+    first = client.get("/api/v1/networks/").json()
+
+    with django_assert_num_queries(0):
+        again = client.get("/api/v1/networks/").json()
+    assert again == first
+
+    add_members(network, organisations=1)
+    changed = client.get("/api/v1/networks/").json()
+    assert len(changed["results"][0]["members"]) == 2
+
+
 def test_the_api_never_names_people_who_joined_through_the_portal():
     network = make_network(slug="open-network")
     add_members(network, organisations=1, people=1)
