@@ -302,19 +302,24 @@ class WriteRateThrottle(WindowThrottle):
 
 class KeptListMixin:
     """A list whose answers are the same for every client, with a token or
-    without: kept per address and language until the catalogue changes. An
-    invalid query raises its 400 before anything is kept."""
+    without: kept per address and language until the catalogue changes,
+    with their Last-Modified. An invalid query raises its 400 before
+    anything is kept."""
 
     kept_list_name: str
 
     def list(self, request, *args, **kwargs) -> Response:
         answer = super().list
-        return Response(
-            until_content_changes(
-                f"{self.kept_list_name}:{address_digest(request)}",
-                lambda: answer(request, *args, **kwargs).data,
-            )
+
+        def answer_and_date() -> tuple:
+            data = answer(request, *args, **kwargs).data
+            return data, self.last_modified
+
+        data, self.last_modified = until_content_changes(
+            f"kept-list:{self.kept_list_name}:{address_digest(request)}",
+            answer_and_date,
         )
+        return Response(data)
 
 
 class PortalApiMixin:
