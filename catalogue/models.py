@@ -551,7 +551,7 @@ def count_of(queryset: models.QuerySet) -> Subquery:
     return Subquery(queryset.order_by().annotate(count=count).values("count"))
 
 
-def _reuse_links(*, provider) -> models.QuerySet:
+def reuse_links(*, provider) -> models.QuerySet:
     """The links between published reuse cases and components that count as
     reuse: the case names an organisation other than `provider`, the
     component's own (an expression)."""
@@ -582,7 +582,7 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         can move a count.
         """
         cases = (
-            _reuse_links(provider=OuterRef(OuterRef("provider")))
+            reuse_links(provider=OuterRef(OuterRef("provider")))
             .filter(component=OuterRef("pk"))
             .values("component")
             .annotate(count=Count("pk"))

@@ -20,16 +20,14 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language, resolution_order
@@ -40,6 +38,7 @@ from catalogue.models import (
     Component,
     Provider,
     ReuseCase,
+    reuse_links,
 )
 from publishing.models import PublicationState
 
@@ -100,17 +99,11 @@ def localized_name(row: dict, prefix: str = "") -> str:
 
 
 def counted_reuses() -> QuerySet:
-    """The (case, component) links that count as reuse: both published, and
-    the case names an organisation other than the component's provider."""
-    link = ReuseCase.components.through
-    naming = ReuseCase.organisations.through
-    someone_else = naming.objects.filter(reusecase=OuterRef("reusecase")).exclude(
-        provider=Coalesce(OuterRef("component__provider"), Value(0))
-    )
-    return link.objects.filter(
-        Exists(someone_else),
-        reusecase__publication_state=PUBLISHED,
-        component__publication_state=PUBLISHED,
+    """The (case, component) links that count as reuse, as the catalogue's
+    own count reads them (catalogue.models.reuse_links), of published
+    components."""
+    return reuse_links(provider=OuterRef("component__provider")).filter(
+        component__publication_state=PUBLISHED
     )
 
 
