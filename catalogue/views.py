@@ -282,7 +282,7 @@ class ProviderDetailView(DetailView):
 
 
 class ReuseCaseListView(ListView):
-    queryset = ReuseCase.objects.for_listing()
+    queryset = ReuseCase.objects.for_directory()
     paginate_by = 20
     paginate_orphans = 5
 
