@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,8 +22,10 @@ from networks import services
 from networks.calendar import calendar_of, ics_response
 from networks.forms import DeclineForm, JoinForm
 from networks.models import Event, Membership, Network
+from reuse_portal.page_cache import cached_for_visitors
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class NetworkListView(ListView):
     def get_queryset(self):
         # By name in the language of each request: built per request.

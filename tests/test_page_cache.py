@@ -10,12 +10,18 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.models import Component
+from catalogue.models import CollaborationModel, Component, Provider, ReuseCase
+from networks.models import Network
 from publishing import services
 from publishing.models import Action, PublicationState
 from reuse_portal import page_cache
 from reuse_portal import settings as production_settings
-from tests.factories import make_component, make_user
+from tests.factories import (
+    make_component,
+    make_network,
+    make_reuse_case,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +57,66 @@ def test_every_cached_page_changes_when_the_content_does(client, path):
     make_component(name_nl="Tweede")
 
     assert "Tweede" in client.get(path).content.decode()
+
+
+@pytest.fixture
+def directories() -> dict[str, str]:
+    """The directories' pages and the pages of their entries, each
+    showing the component "Formulieren" or what it belongs to."""
+    model = CollaborationModel.objects.create(slug="organic", name_nl="Organisch")
+    component = make_component(name_nl="Formulieren", collaboration_model=model)
+    case = make_reuse_case(components=[component], title_nl="Formulieren hergebruikt")
+    make_network(name_nl="Netwerk Formulieren").components.add(component)
+    return {
+        "providers": "/nl/providers/",
+        "provider": component.provider.get_absolute_url(),
+        "reuse cases": "/nl/reuse-cases/",
+        "reuse case": case.get_absolute_url(),
+        "building blocks": "/nl/building-blocks/",
+        "collaboration models": "/nl/collaboration-models/",
+        "networks": "/nl/networks/",
+    }
+
+
+DIRECTORIES = [
+    "providers",
+    "provider",
+    "reuse cases",
+    "reuse case",
+    "building blocks",
+    "collaboration models",
+    "networks",
+]
+
+
+@pytest.mark.parametrize("page", DIRECTORIES)
+def test_a_visitor_gets_the_second_view_of_a_directory_without_the_database(
+    client, directories, page, django_assert_num_queries
+):
+    first = client.get(directories[page])
+
+    with django_assert_num_queries(0):
+        second = client.get(directories[page])
+
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize("page", DIRECTORIES)
+def test_a_directory_shows_a_change_at_once(client, directories, page):
+    assert "Gewijzigd" not in client.get(directories[page]).content.decode()
+
+    # A moderator's edits: every name the directories show changes.
+    for entry, field in [
+        (Component.objects.get(), "name_nl"),
+        *((provider, "name_nl") for provider in Provider.objects.all()),
+        (ReuseCase.objects.get(), "title_nl"),
+        (Network.objects.get(), "name_nl"),
+    ]:
+        setattr(entry, field, f"Gewijzigd {getattr(entry, field)}")
+        entry.save()
+
+    assert "Gewijzigd" in client.get(directories[page]).content.decode()
 
 
 def test_an_archived_component_leaves_the_cached_pages_at_once(client):
