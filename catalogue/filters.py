@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
+from functools import cached_property
 
 import django_filters
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -76,8 +77,9 @@ def nothing_chosen(value) -> bool:
 
 
 # What str() of a facet's related object reads: its name, and an acronym
-# where it has one, in every language.
-LABEL_FIELDS = ("slug", "name", "acronym")
+# where it has one, in every language; with its id, which the facets' counts
+# group by, and its slug, which the address names it by.
+LABEL_FIELDS = ("id", "slug", "name", "acronym")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,12 @@ class RelatedValues:
 
     def instance(self, row: tuple) -> Model:
         return from_json_row(self.model, dict(zip(self.fields, row, strict=True)))
+
+    @cached_property
+    def slugs(self) -> dict[int, str]:
+        """Each row's slug by its id."""
+        pk, slug = self.fields.index("id"), self.fields.index("slug")
+        return {row[pk]: row[slug] for row in self.rows}
 
 
 def related_values(querysets: dict[str, QuerySet]) -> dict[str, RelatedValues]:
@@ -232,15 +240,19 @@ class ComponentFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
-    # Facet name -> the value each component has for it.
+    # Facet name -> the value each component has for it, counted as it is
+    # stored: a related row by its id, from the components' own facet
+    # indexes (_by_slug() names it after). Grouped by the related tables'
+    # slugs, the first counts after a change joined every component to them:
+    # at 100,000 components, 17.6 ms for the providers, 10.1 by their ids.
     FACETS = {
-        "provider": "provider__slug",
+        "provider": "provider",
         "kind": "kind",
-        "building_block": "building_block__slug",
-        "domain": "domain__slug",
+        "building_block": "building_block",
+        "domain": "domain",
         "status": "lifecycle_status",
-        "collaboration_model": "collaboration_model__slug",
-        "network": "networks__slug",
+        "collaboration_model": "collaboration_model",
+        "network": "networks",
     }
     # The facets a component may have several values of.
     MANY_TO_MANY = {
@@ -354,16 +366,21 @@ class ComponentFilter(django_filters.FilterSet):
 
     def value_counts(self) -> dict:
         """How many results each value of each facet gives ("counts"), and
-        the number of results ("results"), kept like counts()."""
-        return self._kept("catalogue-value-counts", self._count)
+        the number of results ("results"), kept like counts(), but once for
+        every language: they are numbers and slugs."""
+        return self._kept("catalogue-value-counts", self._count, per_language=False)
 
-    def _kept(self, name: str, compute: Callable[[], dict]) -> dict:
-        """compute(), for this language and these choices (the sort aside),
-        kept until the catalogue changes; read once per filterset."""
+    def _kept(
+        self, name: str, compute: Callable[[], dict], *, per_language: bool = True
+    ) -> dict:
+        """compute(), for these choices (the sort aside) and this language
+        (unless not `per_language`), kept until the catalogue changes; read
+        once per filterset."""
         kept = self.__dict__.setdefault("_kept_values", {})
         if name not in kept:
+            language = get_language() if per_language else "every-language"
             kept[name] = until_content_changes(
-                f"{name}:{get_language()}:{self._choices_digest()}", compute
+                f"{name}:{language}:{self._choices_digest()}", compute
             )
         return kept[name]
 
@@ -391,14 +408,16 @@ class ComponentFilter(django_filters.FilterSet):
         filtering = {name for name in chosen if chosen[name]}
         counts = {}
         # The single-valued facets nobody chose all count the same rows: the
-        # search and every filter. With a search or a filter, one query
-        # counts them all; without, each facet's own index counts it best.
+        # search and every filter. One query counts them all, in one pass
+        # over one facet index (each holds the others' values): at 100,000
+        # components, 36 ms for the whole catalogue, where a query per
+        # facet took 60.
         together = {
             name: path
             for name, path in self.FACETS.items()
             if name not in self.MANY_TO_MANY and name not in filtering
         }
-        if len(together) > 1 and filtering - {"sort", "ordering"}:
+        if len(together) > 1:
             counts = counts_by_each(
                 self._filtered(leaving_out={"sort"}),
                 together,
@@ -427,7 +446,19 @@ class ComponentFilter(django_filters.FilterSet):
         # one of them, its counts add up to the results.
         unchosen = [name for name in ("kind", "status") if not chosen.get(name)]
         results = sum(counts[unchosen[0]].values()) if unchosen else self.qs.count()
-        return {"counts": counts, "results": results}
+        return {"counts": self._by_slug(counts), "results": results}
+
+    def _by_slug(self, counts: dict[str, dict]) -> dict[str, dict]:
+        """`counts` with the related facets' values named by their slugs, as
+        addresses choose them. A value nobody may choose (an unpublished
+        network) or none at all (no provider) is left out."""
+        related = self._related_values_kept()
+        for name, values in related.items():
+            slugs = values.slugs
+            counts[name] = {
+                slugs[pk]: count for pk, count in counts[name].items() if pk in slugs
+            }
+        return counts
 
     def _facets(self, counts: dict, values_shown: int | None) -> list[Facet]:
         chosen = self.chosen()
@@ -465,9 +496,12 @@ class ComponentFilter(django_filters.FilterSet):
         not once for every combination of filters whose counts are computed."""
         if not isinstance(self.filters[name], SlugMultipleChoiceFilter):
             return [item for item in self.choices(name) if item[0] in values]
+        return self._related_values_kept()[name].labelled(values)
+
+    def _related_values_kept(self) -> dict[str, RelatedValues]:
         return read_only_until_content_changes(
             f"facet-values:{get_language()}", self._related_values
-        )[name].labelled(values)
+        )
 
     def _related_values(self) -> dict[str, RelatedValues]:
         return related_values(

