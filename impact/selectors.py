@@ -207,8 +207,18 @@ def _reuses_by(
 
 
 def reuses_by_component(limit: int | None = None) -> Dataset:
-    rows, row_count = _reuses_by(
-        "component", lambda row: localized_name(row, "component__"), limit
+    # Each component's stored count (the catalogue's "most reused" sort
+    # reads it too): counted again from the reuse links, this table took
+    # 67 ms of the dashboard's first view after a change at 100,000
+    # components.
+    components = (
+        Component.objects.published()
+        .filter(reuse_count__gt=0)
+        .order_by("-reuse_count", "pk")
+        .values("reuse_count", *NAMES)
+    )
+    rows, row_count = first_rows(
+        components, limit, lambda row: (localized_name(row), row["reuse_count"])
     )
     return Dataset(
         slug="reuses-by-component",
