@@ -27,7 +27,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+)
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import set_response_etag
 from django.utils.translation import get_language
@@ -139,9 +144,23 @@ def content_changed(**kwargs) -> None:
     transaction.on_commit(new_stamp)
 
 
+def code_changed(**kwargs) -> None:
+    """After `migrate`, which every deploy runs: the pages and values kept
+    by the code before it (its templates, its rules) are not served after
+    it, as they were until they expired (PAGE_CACHE_SECONDS,
+    CATALOGUE_COUNTS_SECONDS)."""
+    new_stamp()
+
+
 def watch_content() -> None:
     """Called once at start-up: every save and delete of content changes
-    the stamp. Bulk updates that bypass signals call content_changed()."""
+    the stamp, and so does every `migrate`. Bulk updates that bypass
+    signals call content_changed()."""
+    post_migrate.connect(
+        code_changed,
+        sender=apps.get_app_config("catalogue"),
+        dispatch_uid="page-cache:migrate",
+    )
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
             if model._meta.label in DERIVED_MODELS:

@@ -131,6 +131,20 @@ def test_an_archived_component_leaves_the_cached_pages_at_once(client):
     assert client.get(component.get_absolute_url()).status_code == 404
 
 
+def test_after_a_deploy_no_page_kept_by_the_code_before_is_served(client):
+    # Every deploy runs migrate: templates and rules may have changed, the
+    # content not.
+    make_component(name_nl="Formulieren")
+    client.get("/nl/catalogue/")
+
+    call_command("migrate", verbosity=0)
+
+    with CaptureQueriesContext(connection) as rendering:
+        response = client.get("/nl/catalogue/")
+    assert "Formulieren" in response.content.decode()
+    assert rendering.captured_queries
+
+
 def test_signed_in_people_never_get_a_visitors_page(client):
     component = make_component()
     anonymous = client.get(component.get_absolute_url()).content.decode()
