@@ -481,12 +481,19 @@ class ComponentFilter(django_filters.FilterSet):
         return self.search_candidates(text).matches
 
     def _filtered(self, *, leaving_out: set[str]) -> QuerySet:
-        """The queryset with every chosen filter applied but those named."""
+        """The queryset with every chosen filter applied but those named,
+        for counting: the search's matches, not their ranking (building it
+        twice more took 5% of a new search)."""
         chosen = self.chosen()
         queryset = self.queryset
         for name, filter_ in self.filters.items():
-            if name not in leaving_out:
-                queryset = filter_.filter(queryset, chosen.get(name))
+            if name in leaving_out:
+                continue
+            value = chosen.get(name)
+            if name == "q" and (value or "").strip():
+                queryset = queryset.among(self.search_candidates(value))
+            else:
+                queryset = filter_.filter(queryset, value)
         return queryset
 
     def labels(self, name: str, values: set[str]) -> list[tuple[str, str]]:

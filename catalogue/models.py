@@ -763,7 +763,7 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         typed = " ".join(understood.words)
         # The candidates are fetched by primary key, and ranked: the words
         # are matched once, never again by a count or a facet's query.
-        return self.filter(IsAnyOf(F("pk"), candidates.ids)).annotate(
+        return self.among(candidates).annotate(
             # Names that merely look like the query weigh less than words
             # found: measured on the relevance set (tests/catalogue), 0.25
             # gives the best success@1.
@@ -771,6 +771,13 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             + 0.25 * TrigramWordSimilarity(typed, "names_text")
             + Case(When(acronym__iexact=typed, then=Value(10.0)), default=Value(0.0))
         )
+
+    def among(self, candidates: SearchCandidates) -> ComponentQuerySet:
+        """The components `search` ranks for these candidates, unranked: all
+        that the search's counts need."""
+        if not candidates.ids:
+            return self.none()
+        return self.filter(IsAnyOf(F("pk"), candidates.ids))
 
     def search_candidates(self, text: str) -> SearchCandidates:
         """The ids of the components `search` ranks for `text`, and how many
