@@ -121,6 +121,26 @@ def test_paging_keeps_the_search_and_the_filters(visitor: Page, portal_url):
     assert visitor.locator(f"#facet-kind input[value={value}]").is_checked()
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"), [("nl", "formulieren"), ("fr", "formulaires"), ("en", "forms")]
+)
+def test_a_search_typed_on_the_catalogue_page_lists_the_best_match_first(
+    visitor: Page, portal_url, lang, words
+):
+    visitor.goto(f"{portal_url}/{lang}/")
+    visitor.locator(".main-nav").get_by_role(
+        "link", name=CATALOGUE_LINK[lang], exact=True
+    ).click()
+
+    visitor.locator("#id_q").fill(words)
+    visitor.locator("#id_q").press("Enter")
+
+    # Ranked: no sort the visitor did not choose overrides the relevance.
+    assert query(visitor)["q"] == [words]
+    assert query(visitor).get("sort", ["relevance"]) == ["relevance"]
+    assert shown_slugs(visitor)[0] == "forms"
+
+
 def test_a_page_beyond_the_last_leads_to_the_last_page(visitor: Page, portal_url):
     response = visitor.goto(f"{portal_url}/fr/catalogue/?sort=newest&page=999")
 
