@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -31,7 +30,6 @@ from catalogue.models import (
     LifecycleStatus,
     Provider,
     from_json_row,
-    json_rows,
 )
 from catalogue.search import MAX_QUERY_LENGTH, SearchCandidates
 from reuse_portal.page_cache import (
@@ -115,31 +113,40 @@ class RelatedValues:
 
 def related_values(querysets: dict[str, QuerySet]) -> dict[str, RelatedValues]:
     """The rows of several small tables, in one query, each as
-    RelatedValues."""
-    parts, params, fields_of = [], [], {}
-    for name, queryset in querysets.items():
+    RelatedValues.
+
+    Each table comes back as one array per column, which psycopg decodes
+    itself: at 100,000 components (4,042 providers), building a JSON object
+    per row took the database 14 ms and decoding them 13 ms more; the arrays
+    take 4. PostgreSQL aggregates a sorted subquery's rows in its order, so
+    the rows keep the filter's."""
+    tables, params, fields_of = [], [], {}
+    for index, (name, queryset) in enumerate(querysets.items()):
         fields_of[name] = tuple(
             field.attname
             for field in queryset.model._meta.concrete_fields
             if field.attname.partition("_")[0] in LABEL_FIELDS
         )
-        sql, part_params = json_rows(
-            queryset, list(fields_of[name])
-        ).query.sql_with_params()
-        parts.append(f"ARRAY({sql})")
-        params.extend(part_params)
+        # F() names the column itself: values("name") would read the
+        # current language's (django-modeltranslation), F("name") does not.
+        columns = {f"column_{n}": F(field) for n, field in enumerate(fields_of[name])}
+        sql, table_params = (
+            queryset.annotate(**columns).values(*columns).query.sql_with_params()
+        )
+        arrays = ", ".join(f'ARRAY_AGG("rows"."{column}")' for column in columns)
+        tables.append(f'(SELECT {arrays} FROM ({sql}) AS "rows") AS "table_{index}"')
+        params.extend(table_params)
     database = next(iter(querysets.values())).db
     with connections[database].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        arrays = cursor.fetchone()
+        cursor.execute(f"SELECT * FROM {', '.join(tables)}", params)
+        arrays = iter(cursor.fetchone())
     values = {}
-    for (name, queryset), rows in zip(querysets.items(), arrays, strict=True):
+    for name, queryset in querysets.items():
         fields = fields_of[name]
-        decoded = (json.loads(row) for row in rows)
+        # ARRAY_AGG of no rows is NULL.
+        columns = [next(arrays) or [] for _ in fields]
         values[name] = RelatedValues(
-            model=queryset.model,
-            fields=fields,
-            rows=tuple(tuple(row[field] for field in fields) for row in decoded),
+            model=queryset.model, fields=fields, rows=tuple(zip(*columns, strict=True))
         )
     return values
 
@@ -506,9 +513,8 @@ class ComponentFilter(django_filters.FilterSet):
         return self._related_values_kept()[name].labelled(values)
 
     def _related_values_kept(self) -> dict[str, RelatedValues]:
-        return read_only_until_content_changes(
-            f"facet-values:{get_language()}", self._related_values
-        )
+        # Once for every language: the rows hold the names in all of them.
+        return read_only_until_content_changes("facet-values", self._related_values)
 
     def _related_values(self) -> dict[str, RelatedValues]:
         return related_values(
