@@ -29,6 +29,14 @@ class ApiUrlField(serializers.HyperlinkedIdentityField):
     def __init__(self, view_name: str, **kwargs) -> None:
         super().__init__(view_name=f"api:{view_name}", lookup_field="slug", **kwargs)
 
+    def to_representation(self, value) -> str | None:
+        # DRF's Hyperlink is a str that holds the instance it links to. A
+        # kept answer (KeptListMixin) pickled them all, with their prefetched
+        # rows: 25 networks at 100,000 components kept 560 KB and unpickled
+        # 1,985 instances for each request (11 ms). The address alone.
+        link = super().to_representation(value)
+        return None if link is None else str(link)
+
 
 class HtmlUrlField(serializers.SerializerMethodField):
     """Absolute URL of the resource's page, in the request's language."""
