@@ -798,8 +798,10 @@ def report(
             "## Signed in: a session cookie on every request, an API token on "
             "the API (page cache on, as in production)",
             "",
-            "Nobody signed in gets a cached page; the session and the user "
-            "are read for each request. ×L2 and ×L3 compare with the "
+            "The session and the user are read for each request. Pages that "
+            "show something of the person signed in are rendered each time; "
+            "the directories, which show nothing of them, come from a copy "
+            "kept for everyone signed in. ×L2 and ×L3 compare with the "
             "anonymous references of the first run.",
             "",
             *table(

@@ -44,6 +44,7 @@ from publishing.models import Action, PublicationState
 from publishing.workflow import allowed
 from reuse_portal.page_cache import (
     address_digest,
+    cached_for_everyone,
     cached_for_visitors,
     until_content_changes,
 )
@@ -266,7 +267,7 @@ class ProviderDirectory(Sequence):
         return [found[pk] for pk in ids if pk in found]
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class ProviderListView(ListView):
     context_object_name = "provider_list"
     template_name = "catalogue/provider_list.html"
@@ -278,19 +279,19 @@ class ProviderListView(ListView):
         return ProviderDirectory()
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class ProviderDetailView(DetailView):
     queryset = Provider.objects.for_profile()
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class ReuseCaseListView(ListView):
     queryset = ReuseCase.objects.for_directory()
     paginate_by = 20
     paginate_orphans = 5
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class ReuseCaseDetailView(DetailView):
     queryset = ReuseCase.objects.for_listing().select_related("quote_organisation")
 
@@ -300,12 +301,12 @@ class ReuseCaseDetailView(DetailView):
 COMPONENTS_NAMED_PER_GROUP = 10
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class CollaborationModelListView(ListView):
     queryset = CollaborationModel.objects.for_overview(COMPONENTS_NAMED_PER_GROUP)
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class BuildingBlockListView(ListView):
     queryset = BuildingBlock.objects.for_overview(COMPONENTS_NAMED_PER_GROUP)
 

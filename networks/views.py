@@ -22,10 +22,10 @@ from networks import services
 from networks.calendar import calendar_of, ics_response
 from networks.forms import DeclineForm, JoinForm
 from networks.models import Event, Membership, Network
-from reuse_portal.page_cache import cached_for_visitors
+from reuse_portal.page_cache import cached_for_everyone
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class NetworkListView(ListView):
     def get_queryset(self):
         # By name in the language of each request: built per request.

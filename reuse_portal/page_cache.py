@@ -4,7 +4,9 @@ Every cached page's key carries the catalogue's "last change" stamp. Any
 save or delete of catalogue, network or programme content (a publication, an
 edit in the admin, a fixture load) sets a new stamp, so every page cached
 before it is simply never asked for again and expires on its own. Signed-in
-people, whose pages show their own state, always get a fresh page.
+people, whose pages show their own state, get a fresh page, except for the
+pages that show nothing of it (cached_for_everyone): they get a copy kept for
+everyone signed in.
 
 Each process keeps its own copy of what it reads from the shared cache, in
 front of it: a page served from there costs no round trip to the database
@@ -183,18 +185,18 @@ def address_digest(request: HttpRequest) -> str:
     return hashlib.sha256(address.encode()).hexdigest()
 
 
-def cached_for_visitors(view: Callable) -> Callable:
-    """Serve a GET from the page cache to visitors who are not signed in."""
+def _kept_pages(view: Callable, *, for_signed_in: bool) -> Callable:
+    """Serve a GET from the page cache: to visitors who are not signed in,
+    and with `for_signed_in` to people who are, from a copy of their own."""
 
     @wraps(view)
     def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if (
-            not settings.PAGE_CACHE_SECONDS
-            or request.method not in ("GET", "HEAD")
-            or signed_in(request)
-        ):
+        if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = f"page-cache:{catalogue_stamp()}:{address_digest(request)}"
+        reader = "signed-in" if signed_in(request) else "visitor"
+        if reader == "signed-in" and not for_signed_in:
+            return view(request, *args, **kwargs)
+        key = f"page-cache:{catalogue_stamp()}:{reader}:{address_digest(request)}"
         cached = _read(key)
         if cached is not None:
             return cached
@@ -215,3 +217,17 @@ def cached_for_visitors(view: Callable) -> Callable:
         return response
 
     return serve
+
+
+def cached_for_visitors(view: Callable) -> Callable:
+    """Serve a GET from the page cache to visitors who are not signed in."""
+    return _kept_pages(view, for_signed_in=False)
+
+
+def cached_for_everyone(view: Callable) -> Callable:
+    """cached_for_visitors(), and a second copy for everyone signed in: for
+    a page that shows nothing of the person reading it but base.html's links
+    for signed-in people, the same for all of them (no form, no message, no
+    check of who they are). At 100,000 components, the directories served
+    61-97 signed-in requests a second, rendered each time."""
+    return _kept_pages(view, for_signed_in=True)

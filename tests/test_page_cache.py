@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import CollaborationModel, Component, Provider, ReuseCase
@@ -103,7 +103,48 @@ def test_a_visitor_gets_the_second_view_of_a_directory_without_the_database(
 
 
 @pytest.mark.parametrize("page", DIRECTORIES)
-def test_a_directory_shows_a_change_at_once(client, directories, page):
+def test_a_signed_in_reader_gets_the_second_view_of_a_directory_unrendered(
+    client, directories, page, django_assert_num_queries
+):
+    client.force_login(make_user())
+    first = client.get(directories[page])
+
+    # Who they are (their session, their user) and nothing else.
+    with django_assert_num_queries(2):
+        second = client.get(directories[page])
+
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    assert 'href="/nl/submissions/"' in second.content.decode()
+
+
+@pytest.mark.parametrize("page", DIRECTORIES)
+def test_visitors_and_signed_in_people_never_get_each_others_directory(
+    client, directories, page
+):
+    signed_in, visitor = client, Client()
+    signed_in.force_login(make_user())
+
+    def read(reader: Client) -> str:
+        return reader.get(directories[page]).content.decode()
+
+    # Whoever comes first after a change, the other gets a page of their own.
+    signed_in_first = read(signed_in), read(visitor)
+    page_cache.new_stamp()
+    visitor_first = read(visitor), read(signed_in)
+
+    links_for_signed_in = 'href="/nl/submissions/"'
+    assert links_for_signed_in in signed_in_first[0]
+    assert links_for_signed_in not in signed_in_first[1]
+    assert links_for_signed_in not in visitor_first[0]
+    assert links_for_signed_in in visitor_first[1]
+
+
+@pytest.mark.parametrize("reader", ["visitor", "signed-in"])
+@pytest.mark.parametrize("page", DIRECTORIES)
+def test_a_directory_shows_a_change_at_once(client, directories, page, reader):
+    if reader == "signed-in":
+        client.force_login(make_user())
     assert "Gewijzigd" not in client.get(directories[page]).content.decode()
 
     # A moderator's edits: every name the directories show changes.
