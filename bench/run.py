@@ -800,8 +800,9 @@ def report(
             "",
             "The session and the user are read for each request. Pages that "
             "show something of the person signed in are rendered each time; "
-            "the directories, which show nothing of them, come from a copy "
-            "kept for everyone signed in. ×L2 and ×L3 compare with the "
+            "the directories, the impact dashboard and the news, which show "
+            "nothing of them, come from a copy kept for everyone signed in. "
+            "×L2 and ×L3 compare with the "
             "anonymous references of the first run.",
             "",
             *table(

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from news.models import Article, ArticleKind
-from reuse_portal.page_cache import cached_for_visitors
+from reuse_portal.page_cache import cached_for_everyone, cached_for_visitors
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class ArticleListView(ListView):
     queryset = Article.objects.for_listing()
     paginate_by = 10
@@ -32,7 +32,7 @@ class ArticleListView(ListView):
         )
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_everyone, name="dispatch")
 class ArticleDetailView(DetailView):
     queryset = Article.objects.for_detail()
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import CollaborationModel, Component, Provider, ReuseCase
 from networks.models import Network
+from news.models import Article
 from publishing import services
 from publishing.models import Action, PublicationState
 from reuse_portal import page_cache
@@ -22,6 +23,7 @@ from tests.factories import (
     make_reuse_case,
     make_user,
 )
+from tests.news.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,7 @@ def directories() -> dict[str, str]:
     component = make_component(name_nl="Formulieren", collaboration_model=model)
     case = make_reuse_case(components=[component], title_nl="Formulieren hergebruikt")
     make_network(name_nl="Netwerk Formulieren").components.add(component)
+    article = make_article(title_nl="Formulieren in gebruik", components=[component])
     return {
         "providers": "/nl/providers/",
         "provider": component.provider.get_absolute_url(),
@@ -75,6 +78,9 @@ def directories() -> dict[str, str]:
         "building blocks": "/nl/building-blocks/",
         "collaboration models": "/nl/collaboration-models/",
         "networks": "/nl/networks/",
+        "impact": "/nl/impact/",
+        "news": "/nl/news/",
+        "news item": article.get_absolute_url(),
     }
 
 
@@ -86,6 +92,9 @@ DIRECTORIES = [
     "building blocks",
     "collaboration models",
     "networks",
+    "impact",
+    "news",
+    "news item",
 ]
 
 
@@ -153,6 +162,7 @@ def test_a_directory_shows_a_change_at_once(client, directories, page, reader):
         *((provider, "name_nl") for provider in Provider.objects.all()),
         (ReuseCase.objects.get(), "title_nl"),
         (Network.objects.get(), "name_nl"),
+        (Article.objects.get(), "title_nl"),
     ]:
         setattr(entry, field, f"Gewijzigd {getattr(entry, field)}")
         entry.save()
