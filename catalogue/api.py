@@ -240,8 +240,12 @@ class DomainViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
-class ProviderViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+class ProviderViewSet(KeptListMixin, PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     """Institutions that offer components, with their published component count."""
+
+    # Each page counts the published components of its 25 providers: at
+    # 100,000 components, 7 ms a request. Kept until the catalogue changes.
+    kept_list_name = "api-provider-list"
 
     queryset = Provider.objects.with_published_component_count().order_by("slug")
     serializer_class = ProviderSerializer
@@ -249,8 +253,12 @@ class ProviderViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
-class BuildingBlockViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+class BuildingBlockViewSet(
+    KeptListMixin, PortalApiMixin, viewsets.ReadOnlyModelViewSet
+):
     """The building blocks that classify components."""
+
+    kept_list_name = "api-buildingblock-list"
 
     queryset = BuildingBlock.objects.with_published_component_count().order_by(
         "family", "position", "slug"
@@ -260,8 +268,12 @@ class BuildingBlockViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
-class CollaborationModelViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+class CollaborationModelViewSet(
+    KeptListMixin, PortalApiMixin, viewsets.ReadOnlyModelViewSet
+):
     """How institutions share a component: organic, sponsored or co-financed."""
+
+    kept_list_name = "api-collaborationmodel-list"
 
     queryset = CollaborationModel.objects.with_published_component_count().order_by(
         "position", "slug"
@@ -271,9 +283,11 @@ class CollaborationModelViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
-class ReuseCaseViewSet(PortalApiMixin, viewsets.ReadOnlyModelViewSet):
+class ReuseCaseViewSet(KeptListMixin, PortalApiMixin, viewsets.ReadOnlyModelViewSet):
     """Published reuse cases: projects that reused catalogue components,
     with the components and the reusing organisations."""
+
+    kept_list_name = "api-reusecase-list"
 
     queryset = ReuseCase.objects.for_listing().order_by("-year", "slug")
     serializer_class = ReuseCaseSerializer

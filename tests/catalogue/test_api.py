@@ -16,6 +16,7 @@ from catalogue.models import (
     ComponentOrganisation,
     OrganisationRole,
     PublicationState,
+    ReuseCase,
 )
 from catalogue.serializers import ComponentSummarySerializer
 from tests.factories import (
@@ -185,6 +186,39 @@ def test_the_component_list_makes_a_fixed_number_of_queries(
     with django_assert_num_queries(1):
         other_page = api.get("/api/v1/components/?page_size=10").json()
     assert other_page["count"] == rows
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/providers/",
+        "/api/v1/building-blocks/",
+        "/api/v1/collaboration-models/",
+        "/api/v1/reuse-cases/",
+    ],
+)
+def test_a_directory_list_is_kept_until_the_catalogue_changes(
+    api, django_assert_num_queries, path
+):
+    model = CollaborationModel.objects.create(slug="organic", name_nl="Organisch")
+    make_reuse_case(components=[make_component(collaboration_model=model)])
+    first = api.get(path)
+
+    with django_assert_num_queries(0):
+        again = api.get(path)
+    assert again.json() == first.json()
+    # Where the list has one (blocks and models keep no date of change).
+    assert again.get("Last-Modified") == first.get("Last-Modified")
+
+    # A second component, of the same provider, block, model and case.
+    component = Component.objects.get()
+    second = make_component(
+        provider=component.provider,
+        building_block=component.building_block,
+        collaboration_model=model,
+    )
+    ReuseCase.objects.get().components.add(second)
+    assert api.get(path).json() != first.json()
 
 
 def test_a_kept_list_keeps_the_links_of_the_host_it_was_asked_on(api):
