@@ -1,4 +1,5 @@
-"""Whole pages kept for anonymous visitors, until the catalogue changes.
+"""Whole pages kept until the catalogue changes: for anonymous visitors,
+and for people signed in where a page shows nothing of its reader.
 
 Every cached page's key carries the catalogue's "last change" stamp. Any
 save or delete of catalogue, network or programme content (a publication, an
