@@ -14,7 +14,6 @@ import django_filters
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, Model, QuerySet
-from django.db.models.functions import Lower
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +29,7 @@ from catalogue.models import (
     LifecycleStatus,
     Provider,
     from_json_row,
+    name_order,
 )
 from catalogue.search import MAX_QUERY_LENGTH, SearchCandidates
 from reuse_portal.page_cache import (
@@ -332,7 +332,7 @@ class ComponentFilter(django_filters.FilterSet):
         """The results' order: the sort's keys, then `pk`, so that two results
         never tie and each shows on exactly one page."""
         sort, reverse = self.sort_order()
-        lower_name = Lower(f"name_{get_language() or 'nl'}")
+        lower_name = name_order()
         name = lower_name.asc()
         if sort == "newest":
             # Undated entries last, whichever way the dates run.

@@ -246,13 +246,19 @@ class Domain(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
+def name_order() -> Lower:
+    """A translated name in the language of the request, whatever its case:
+    the key of every order by name (the name indexes hold it)."""
+    return Lower(f"name_{get_language() or 'nl'}")
+
+
 class NamedQuerySet(models.QuerySet):
     """For models whose `name` is translated (name_nl, name_fr, name_en)."""
 
     def by_name(self) -> NamedQuerySet:
         """By name in the language of the request, whatever its case; the
         primary key breaks ties, so that a page boundary never splits them."""
-        return self.order_by(Lower(f"name_{get_language() or 'nl'}"), "pk")
+        return self.order_by(name_order(), "pk")
 
 
 class ComponentGroupQuerySet(NamedQuerySet, SlugQuerySet):

@@ -27,7 +27,7 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import Lower, RowNumber, TruncMonth
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language, resolution_order
@@ -38,6 +38,7 @@ from catalogue.models import (
     Component,
     Provider,
     ReuseCase,
+    name_order,
     reuse_links,
 )
 from publishing.models import PublicationState
@@ -214,7 +215,7 @@ def reuses_by_component(limit: int | None = None) -> Dataset:
     components = (
         Component.objects.published()
         .filter(reuse_count__gt=0)
-        .order_by("-reuse_count", Lower(f"name_{get_language() or 'nl'}"), "pk")
+        .order_by("-reuse_count", name_order(), "pk")
         .values("reuse_count", *NAMES)
     )
     rows, row_count = first_rows(
