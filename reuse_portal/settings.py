@@ -143,7 +143,10 @@ TEMPLATES = [
                 "reuse_portal.context_processors.contact",
             ],
             # The project's own tags: reuse_portal is not an app.
-            "libraries": {"addresses": "reuse_portal.templatetags.addresses"},
+            "libraries": {
+                "addresses": "reuse_portal.templatetags.addresses",
+                "site_chrome": "reuse_portal.templatetags.site_chrome",
+            },
         },
     },
 ]
