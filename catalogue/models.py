@@ -84,6 +84,7 @@ from publishing.models import (
     PublishableQuerySet,
 )
 from reuse_portal.addresses import slug_address
+from reuse_portal.choice_labels import ChoiceLabelsMixin
 
 
 class ComponentKind(models.TextChoices):
@@ -317,7 +318,9 @@ class ComponentGroup:
         return components
 
 
-class BuildingBlock(ComponentGroup, SlugNaturalKeyMixin, models.Model):
+class BuildingBlock(
+    ChoiceLabelsMixin, ComponentGroup, SlugNaturalKeyMixin, models.Model
+):
     """A block of the deck's "generic public service" map, or a G-Cloud layer."""
 
     class Family(models.TextChoices):
@@ -438,7 +441,7 @@ class ProviderQuerySet(ComponentGroupQuerySet):
         )
 
 
-class Provider(SlugNaturalKeyMixin, TimestampedModel):
+class Provider(ChoiceLabelsMixin, SlugNaturalKeyMixin, TimestampedModel):
     """An organisation that offers components (and, often, reuses others')."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -940,7 +943,7 @@ def kind_names() -> Case:
     return Case(*whens, default=Value(""), output_field=models.TextField())
 
 
-class Component(SlugNaturalKeyMixin, Publishable, TimestampedModel):
+class Component(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, TimestampedModel):
     """A reusable component, service, API, platform or authentic source."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -1451,7 +1454,7 @@ class ComponentLinkQuerySet(models.QuerySet):
         return self.get(component__slug=component_slug, url=url)
 
 
-class ComponentLink(models.Model):
+class ComponentLink(ChoiceLabelsMixin, models.Model):
     """Documentation, API specification, source code or website of a component."""
 
     component = models.ForeignKey(
@@ -1555,7 +1558,7 @@ class ComponentOrganisationQuerySet(models.QuerySet):
         )
 
 
-class ComponentOrganisation(models.Model):
+class ComponentOrganisation(ChoiceLabelsMixin, models.Model):
     """An organisation's part in a component: a joint offer names each body
     with its role, not only the first one."""
 
@@ -1687,7 +1690,7 @@ class ReuseCaseQuerySet(PublishableQuerySet, SlugQuerySet):
         )
 
 
-class ReuseCase(SlugNaturalKeyMixin, Publishable, TimestampedModel):
+class ReuseCase(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, TimestampedModel):
     """A project that reused catalogue components: the components it reused
     and the organisations that reused them, with its source. One case is
     one reuse, however many components and organisations it spans."""

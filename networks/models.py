@@ -35,6 +35,7 @@ from catalogue.models import (
 )
 from publishing.models import PublicationState, Publishable, PublishableQuerySet
 from reuse_portal.addresses import slug_address
+from reuse_portal.choice_labels import ChoiceLabelsMixin
 
 # Named one by one, not as "not published": only a list of states can be
 # looked up in the components' state index.
@@ -192,7 +193,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabelsMixin, models.Model):
     """An organisation, or a person on behalf of one, taking part in a network."""
 
     class Role(models.TextChoices):
@@ -298,7 +299,7 @@ class EventQuerySet(SlugQuerySet):
         ).order_by("-starts_at")
 
 
-class Event(SlugNaturalKeyMixin, TimestampedModel):
+class Event(ChoiceLabelsMixin, SlugNaturalKeyMixin, TimestampedModel):
     class Precision(models.TextChoices):
         """How much of `starts_at` the source gives: pages and feeds show
         that much and never a made-up day or hour."""

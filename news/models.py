@@ -30,6 +30,7 @@ from publishing.models import (
     PublishableQuerySet,
 )
 from reuse_portal.addresses import slug_address
+from reuse_portal.choice_labels import ChoiceLabelsMixin
 
 
 class ArticleKind(models.TextChoices):
@@ -58,7 +59,7 @@ class ArticleQuerySet(PublishableQuerySet, SlugQuerySet):
         )
 
 
-class Article(SlugNaturalKeyMixin, Publishable, TimestampedModel):
+class Article(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, TimestampedModel):
     """A news item or a success story, in NL, FR and EN
     (`news/translation.py`). Its publication date is `published_at`, set
     when a moderator publishes it."""
