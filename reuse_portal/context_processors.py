@@ -3,6 +3,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
 from reuse_portal.addresses import reversal_state
@@ -31,7 +32,14 @@ def _in_language(path: str, current: str, code: str, state: tuple) -> str:
 
 
 def language_alternates(request: HttpRequest) -> dict:
-    """The current page in every language: for the switcher and hreflang links."""
+    """The current page in every language: for the switcher and hreflang links
+    (site_chrome's tags). Worked out when a template first asks for them:
+    templates rendered with the request, such as the catalogue's results, get
+    this processor too."""
+    return {"language_alternates": SimpleLazyObject(lambda: _alternates(request))}
+
+
+def _alternates(request: HttpRequest) -> list[dict]:
     query = request.GET.urlencode()
     current = get_language()
     alternates = []
@@ -46,7 +54,7 @@ def language_alternates(request: HttpRequest) -> dict:
                 "is_current": code == current,
             }
         )
-    return {"language_alternates": alternates}
+    return alternates
 
 
 def contact(request: HttpRequest) -> dict:

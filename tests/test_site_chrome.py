@@ -61,3 +61,22 @@ def test_a_changed_setting_shows_in_the_footer(client):
         footer = footer_of(client.get("/nl/catalogue/").content)
 
     assert 'href="mailto:reuse-desk@example.org"' in footer
+
+
+def test_the_language_links_of_any_address_are_escaped(client):
+    # A path nobody links to is still the page's own address in the switcher
+    # and the hreflang links, whatever characters it holds.
+    response = client.get('/nl/"><script>alert(1)</script>/')
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<script>alert(1)" not in page
+    assert (
+        'href="/fr/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;/" hreflang="fr"'
+        in page
+    )
+    # The absolute address is an URI: what needs it is percent-encoded.
+    assert (
+        '<link rel="alternate" hreflang="en" '
+        'href="http://testserver/en/%22%3E%3Cscript%3Ealert(1)%3C/script%3E/">' in page
+    )
