@@ -1,6 +1,7 @@
 """The public pages of the catalogue."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -37,7 +39,7 @@ from catalogue.models import (
     key_figures,
 )
 from catalogue.search import MATCH_COUNT_CAP, thesaurus_suggestions
-from interchange.dcat.alternates import AlternatesMixin
+from interchange.dcat.alternates import link_header
 from interchange.publiccode.importer import import_publiccode
 from publishing import services as publishing
 from publishing.models import Action, PublicationState
@@ -200,28 +202,55 @@ def component_page_row(slug: str) -> Component:
     return COMPONENT_PAGES.get(slug).with_successor_from_row()
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
-class ComponentDetailView(AlternatesMixin, DetailView):
-    model = Component
+@dataclass(frozen=True)
+class ComponentPage:
+    """What a component's page shows, as everyone but its own organisation
+    sees it, rendered once per language and change: plain text only, so that
+    keeping and reading it costs little (the component with its related rows
+    was 24 KB to pickle on a first view and to unpickle on every later one)."""
 
-    def get_object(self, queryset=None) -> Component:
-        # The component (one query) and its page's content as everyone but
-        # its own organisation sees it, read and rendered once per language
-        # and change, for signed-in visitors too. A slug that is not
-        # published raises Http404 and keeps nothing.
+    slug: str
+    name: str
+    summary: str
+    provider_id: int | None
+    # Its schema.org JSON-LD and its alternate representations, for the head.
+    head: SafeString
+    # The same alternates, for the Link header.
+    link: str
+    content: SafeString
+
+
+@method_decorator(cached_for_visitors, name="dispatch")
+class ComponentDetailView(DetailView):
+    template_name = "catalogue/component_detail.html"
+    context_object_name = "component"
+
+    def get_object(self, queryset=None) -> ComponentPage:
+        # Read (one query) and rendered once per language and change, for
+        # signed-in visitors too. A slug that is not published raises Http404
+        # and keeps nothing.
         slug = self.kwargs[self.slug_url_kwarg]
-        component, self.content_for_others = until_content_changes(
-            f"component-and-content:{get_language()}:{get_script_prefix()}:{slug}",
+        return until_content_changes(
+            f"component-page:{get_language()}:{get_script_prefix()}:{slug}",
             lambda: self.read_and_render(slug),
         )
-        return component
 
-    def read_and_render(self, slug: str) -> tuple[Component, str]:
+    def read_and_render(self, slug: str) -> ComponentPage:
         try:
             component = component_page_row(slug)
         except Component.DoesNotExist:
             raise Http404 from None
-        return component, self.render_content(component, is_owner=False)
+        return ComponentPage(
+            slug=component.slug,
+            name=component.name,
+            summary=component.summary,
+            provider_id=component.provider_id,
+            head=render_to_string(
+                "catalogue/includes/component_head.html", {"component": component}
+            ),
+            link=link_header(component),
+            content=self.render_content(component, is_owner=False),
+        )
 
     @staticmethod
     def render_content(component: Component, *, is_owner: bool) -> str:
@@ -234,12 +263,19 @@ class ComponentDetailView(AlternatesMixin, DetailView):
         return render_to_string("catalogue/includes/component_content.html", context)
 
     def get_context_data(self, **kwargs) -> dict:
+        page = self.object
         organisation = getattr(self.request.user, "organisation_id", None)
-        if organisation and organisation == self.object.provider_id:
-            content = self.render_content(self.object, is_owner=True)
+        if organisation and organisation == page.provider_id:
+            # Its own organisation may propose a change: the row is read again.
+            content = self.render_content(component_page_row(page.slug), is_owner=True)
         else:
-            content = self.content_for_others
+            content = page.content
         return super().get_context_data(content=content, **kwargs)
+
+    def render_to_response(self, context: dict, **kwargs) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        response["Link"] = self.object.link
+        return response
 
 
 class ProviderDirectory(Sequence):

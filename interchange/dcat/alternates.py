@@ -1,5 +1,6 @@
 """A component page's other representations: `<link rel="alternate">` in its
-head and the same links in its `Link` header, for crawlers and harvesters."""
+head and the same links in its `Link` header (ComponentDetailView), for
+crawlers and harvesters."""
 
 from __future__ import annotations
 
@@ -32,12 +33,3 @@ def link_header(component: Component) -> str:
         f'<{alternate.href}>; rel="alternate"; type="{alternate.media_type}"'
         for alternate in alternates(component)
     )
-
-
-class AlternatesMixin:
-    """For the component page: its alternates in the `Link` header."""
-
-    def render_to_response(self, context: dict, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        response["Link"] = link_header(self.object)
-        return response
