@@ -11,6 +11,7 @@ from datetime import UTC
 from functools import cached_property
 
 import django_filters
+from django import forms
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, Model, QuerySet
@@ -65,6 +66,21 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         if nothing_chosen(value):
             return qs
         return super().filter(qs, value)
+
+
+class FieldsCopiedLightly(dict):
+    """A filter form's fields, which each form copies: each copy gets its own
+    widget, messages and validators, as Django's copies do, but shares the
+    field's choices and queryset. Django copied every choice with its lazily
+    translated label and cloned each facet's queryset: 0.3 ms of every
+    catalogue page. Nothing changes them: the facets' querysets are only
+    chained (to check the values chosen), never run in place, and the
+    catalogue writes its facets itself (facet_options)."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {
+            name: forms.Field.__deepcopy__(field, memo) for name, field in self.items()
+        }
 
 
 def nothing_chosen(value) -> bool:
@@ -280,6 +296,7 @@ class ComponentFilter(django_filters.FilterSet):
         form_class = type(self).__dict__.get("_form_class")
         if form_class is None:
             form_class = super().get_form_class()
+            form_class.base_fields = FieldsCopiedLightly(form_class.base_fields)
             type(self)._form_class = form_class
         return form_class
 

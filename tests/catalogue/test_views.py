@@ -572,6 +572,26 @@ def test_an_invalid_filter_value_keeps_the_filters_and_marks_the_control(client)
     assert 'href="#facet-kind"' in page
 
 
+def test_each_request_checks_its_filters_afresh(client):
+    make_component(slug="api-one", kind="api")
+    client.get(url("catalogue:component-list"), {"kind": "banana"})
+    # A provider that did not exist when the form first checked a value.
+    newcomer = make_provider(slug="newcomer")
+    make_component(slug="api-two", kind="api", provider=newcomer)
+
+    response = client.get(
+        url("catalogue:component-list"), {"kind": "api", "provider": "newcomer"}
+    )
+
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    assert not response.context["filter"].form.errors
+    assert 'aria-invalid="true"' not in response.content.decode()
+    assert shown_slugs(response) == ["api-two"]
+    assert [
+        option.value for option in facets["provider"].options if option.selected
+    ] == ["newcomer"]
+
+
 def test_a_page_beyond_the_last_shows_the_catalogue_and_a_way_back(client):
     make_component()
 
