@@ -114,6 +114,16 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def page_cache() -> str:
+    """The operating system's page cache: what PostgreSQL reads beyond its own
+    buffers without going to the disk. Some virtual machines reclaim it
+    within minutes; what reads rows at random then reads the disk."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("Cached:"):
+            return f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    return "unknown"
+
+
 def git(*args: str) -> str:
     try:
         return subprocess.run(
@@ -724,11 +734,14 @@ def catalogue_counts() -> tuple[dict[str, int], str]:
         "search words": SearchWord.objects.count(),
     }
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_database_size(current_database()), version()")
-        size, version = cursor.fetchone()
+        cursor.execute(
+            "SELECT pg_database_size(current_database()), version(), "
+            "current_setting('shared_buffers')"
+        )
+        size, version, shared_buffers = cursor.fetchone()
     counts["database MB"] = size // 2**20
     connection.close()
-    return counts, version.split(" on ")[0]
+    return counts, f"{version.split(' on ')[0]} (shared_buffers {shared_buffers})"
 
 
 def report(
@@ -737,6 +750,7 @@ def report(
     *,
     started: datetime,
     loads: tuple[str, str],
+    page_caches: tuple[str, str],
     counts: dict[str, int],
     postgres: str,
     memory: dict[str, list[tuple[int, int]]],
@@ -762,6 +776,9 @@ def report(
         f"Django {django.get_version()}, {postgres}",
         f"* Load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]}. "
         "wrk, gunicorn and PostgreSQL share these cores.",
+        f"* Page cache of the operating system before: {page_caches[0]}; after: "
+        f"{page_caches[1]}. What is in neither it nor PostgreSQL's buffers "
+        "comes from the disk.",
         f"* Server: gunicorn.conf.py, {workers}, DEBUG off, "
         "reuse_portal.settings_bench; requests carry X-Forwarded-Proto: https "
         "as from the proxy.",
@@ -976,6 +993,7 @@ def main(argv: list[str] | None = None) -> int:
     search_statements = search_statement_times(items)
 
     loads = [load_average()]
+    page_caches = [page_cache()]
     busy = float(loads[0].split()[0])
     if busy > len(os.sched_getaffinity(0)) / 2:
         log(
@@ -1012,12 +1030,14 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     loads.append(load_average())
+    page_caches.append(page_cache())
     config = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
     text = report(
         items,
         options,
         started=started,
         loads=(loads[0], loads[1]),
+        page_caches=(page_caches[0], page_caches[1]),
         counts=counts,
         postgres=postgres,
         memory=memory,
