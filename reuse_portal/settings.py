@@ -117,8 +117,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Records who made each change in the history tables.
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # Records who made each change in the history tables (on the requests
+    # that may make one: reuse_portal/history.py).
+    "reuse_portal.history.ChangeAuthorMiddleware",
     # Last, as django-axes asks: answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
