@@ -21,6 +21,7 @@ from catalogue.models import (
 )
 from publishing.models import Revision
 from reuse_portal.addresses import slug_address
+from reuse_portal.rest import FieldsBuiltOnce
 
 
 class ApiUrlField(serializers.HyperlinkedIdentityField):
@@ -51,13 +52,15 @@ class PageLinkMixin:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-class DomainSummarySerializer(serializers.ModelSerializer):
+class DomainSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Domain
         fields = ["slug", "name"]
 
 
-class ProviderSummarySerializer(PageLinkMixin, serializers.ModelSerializer):
+class ProviderSummarySerializer(
+    FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer
+):
     url = ApiUrlField("provider-detail")
     html_url = HtmlUrlField()
 
@@ -66,7 +69,7 @@ class ProviderSummarySerializer(PageLinkMixin, serializers.ModelSerializer):
         fields = ["slug", "name", "acronym", "url", "html_url"]
 
 
-class BuildingBlockSummarySerializer(serializers.ModelSerializer):
+class BuildingBlockSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = ApiUrlField("buildingblock-detail")
 
     class Meta:
@@ -74,7 +77,7 @@ class BuildingBlockSummarySerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "family", "url"]
 
 
-class CollaborationModelSummarySerializer(serializers.ModelSerializer):
+class CollaborationModelSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = ApiUrlField("collaborationmodel-detail")
 
     class Meta:
@@ -82,13 +85,13 @@ class CollaborationModelSummarySerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "url"]
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class LinkSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = ComponentLink
         fields = ["kind", "url", "title", "language"]
 
 
-class OrganisationRoleSerializer(serializers.ModelSerializer):
+class OrganisationRoleSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     organisation = ProviderSummarySerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -109,7 +112,7 @@ class TranslationsSerializer(serializers.Serializer):
     en = TextsSerializer()
 
 
-class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
+class ComponentSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
     """A component, its texts in the request's language."""
 
     TRANSLATED = ("name", "summary", "description")
@@ -325,7 +328,7 @@ class ComponentSummarySerializer(ComponentSerializer):
         }
 
 
-class ProviderSerializer(PageLinkMixin, serializers.ModelSerializer):
+class ProviderSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
     url = ApiUrlField("provider-detail")
     html_url = HtmlUrlField()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -352,7 +355,7 @@ class ProviderSerializer(PageLinkMixin, serializers.ModelSerializer):
         ]
 
 
-class BuildingBlockSerializer(serializers.ModelSerializer):
+class BuildingBlockSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = ApiUrlField("buildingblock-detail")
     component_count = serializers.IntegerField(
         source="published_component_count", read_only=True
@@ -371,7 +374,7 @@ class BuildingBlockSerializer(serializers.ModelSerializer):
         ]
 
 
-class CollaborationModelSerializer(serializers.ModelSerializer):
+class CollaborationModelSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = ApiUrlField("collaborationmodel-detail")
     component_count = serializers.IntegerField(
         source="published_component_count", read_only=True
@@ -382,7 +385,7 @@ class CollaborationModelSerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "name", "definition", "component_count"]
 
 
-class ReuseCaseSerializer(PageLinkMixin, serializers.ModelSerializer):
+class ReuseCaseSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
     """A project that reused components: one case, however many components
     and organisations it spans."""
 

@@ -8,9 +8,10 @@ from catalogue.serializers import (
     ProviderSummarySerializer,
 )
 from networks.models import Event, Membership, Network
+from reuse_portal.rest import FieldsBuiltOnce
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     organisation = ProviderSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -18,7 +19,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["organisation", "person_name", "role"]
 
 
-class NetworkSerializer(PageLinkMixin, serializers.ModelSerializer):
+class NetworkSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
     url = ApiUrlField("network-detail")
     html_url = HtmlUrlField()
     domain = DomainSummarySerializer(read_only=True)
@@ -46,7 +47,7 @@ class NetworkSerializer(PageLinkMixin, serializers.ModelSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = ApiUrlField("event-detail")
     network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
