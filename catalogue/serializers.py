@@ -112,6 +112,17 @@ class TranslationsSerializer(serializers.Serializer):
     en = TextsSerializer()
 
 
+class SlugUrls:
+    """Absolute URLs by slug for one request: the origin is worked out once,
+    the path comes from reuse_portal.addresses (reversed once a language)."""
+
+    def __init__(self, request) -> None:
+        self.origin = request.build_absolute_uri("/").removesuffix("/")
+
+    def __call__(self, view_name: str, slug: str) -> str:
+        return f"{self.origin}{slug_address(view_name, slug)}"
+
+
 class ComponentSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
     """A component, its texts in the request's language."""
 
@@ -209,6 +220,109 @@ class ComponentSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSeria
             for language in LANGUAGE_CODES
         }
 
+    def to_representation(self, obj: Component) -> dict:
+        """Written out: field for field what DRF's generic fields give from
+        the declaration above (which the API schema describes), as a test
+        checks on a varied catalogue. Through them, building and copying
+        some seventy fields (nested ones included) and reading each value
+        took a third of a component's answer."""
+        urls = self.context.get("slug_urls")
+        if urls is None:  # once per request, not once per component
+            urls = self.context["slug_urls"] = SlugUrls(self.context["request"])
+        written = {**self.summary(obj, urls), **self.details(obj, urls)}
+        return {name: written[name] for name in self.Meta.fields}
+
+    def summary(self, obj: Component, urls: SlugUrls) -> dict:
+        """What a list item and the detail both carry."""
+        provider = obj.provider
+        block = obj.building_block
+        model = obj.collaboration_model
+        return {
+            "url": urls("api:component-detail", obj.slug),
+            "html_url": urls("catalogue:component-detail", obj.slug),
+            "slug": obj.slug,
+            "language": get_language(),
+            "name": obj.name,
+            "acronym": obj.acronym,
+            "summary": obj.summary,
+            "kind": obj.kind,
+            "kind_label": str(obj.get_kind_display()),
+            "lifecycle_status": obj.lifecycle_status,
+            "lifecycle_status_label": str(obj.get_lifecycle_status_display()),
+            "government_level": obj.government_level,
+            "provider": provider and organisation_summary(provider, urls),
+            "building_block": {
+                "slug": block.slug,
+                "name": block.name,
+                "family": block.family,
+                "url": urls("api:buildingblock-detail", block.slug),
+            },
+            "domain": {"slug": obj.domain.slug, "name": obj.domain.name},
+            "collaboration_model": model
+            and {
+                "slug": model.slug,
+                "name": model.name,
+                "url": urls("api:collaborationmodel-detail", model.slug),
+            },
+            "licence": obj.licence,
+            "languages": list(obj.languages),
+            "reuse_count": obj.reuse_count,
+            "published_at": obj.published_at
+            and MOMENT.to_representation(obj.published_at),
+            "updated_at": MOMENT.to_representation(obj.updated_at),
+            "translations": self.get_translations(obj),
+        }
+
+    def details(self, obj: Component, urls: SlugUrls) -> dict:
+        """What only the detail carries: its texts and lists."""
+        successor = obj.successor
+        return {
+            "description": obj.description,
+            "successor": successor and successor.slug,
+            "organisations": [
+                {
+                    "organisation": organisation_summary(role.organisation, urls),
+                    "role": role.role,
+                    "role_label": str(role.get_role_display()),
+                    "confirmed": role.confirmed,
+                }
+                for role in obj.organisation_roles.all()
+            ],
+            "tags": [tag.name for tag in obj.tags.all()],
+            "links": [
+                {
+                    "kind": link.kind,
+                    "url": link.url,
+                    "title": link.title,
+                    "language": link.language,
+                }
+                for link in obj.links.all()
+            ],
+            "support_name": obj.support_name,
+            "support_email": obj.support_email,
+            "support_phone": obj.support_phone,
+            "depends_on": [other.slug for other in obj.depends_on.all()],
+            "used_by": [other.slug for other in obj.used_by.all()],
+            "networks": [network.slug for network in obj.networks.all()],
+            "reuse_cases": [case.slug for case in obj.reuse_cases.all()],
+            "source_reference": obj.source_reference,
+        }
+
+
+# Dates and times as DRF writes them (settings.REST_FRAMEWORK's format).
+MOMENT = serializers.DateTimeField()
+
+
+def organisation_summary(provider: Provider, urls: SlugUrls) -> dict:
+    """A provider as ProviderSummarySerializer gives it."""
+    return {
+        "slug": provider.slug,
+        "name": provider.name,
+        "acronym": provider.acronym,
+        "url": urls("api:provider-detail", provider.slug),
+        "html_url": urls("catalogue:provider-detail", provider.slug),
+    }
+
 
 # What a list item carries: enough to choose, with `url` for the rest.
 SUMMARY_FIELDS = [
@@ -248,25 +362,15 @@ class SummaryTranslationsSerializer(serializers.Serializer):
     en = SummaryTextsSerializer()
 
 
-class SlugUrls:
-    """Absolute URLs by slug for one request: the origin is worked out once,
-    the path comes from reuse_portal.addresses (reversed once a language)."""
-
-    def __init__(self, request) -> None:
-        self.origin = request.build_absolute_uri("/").removesuffix("/")
-
-    def __call__(self, view_name: str, slug: str) -> str:
-        return f"{self.origin}{slug_address(view_name, slug)}"
-
-
 class ComponentSummarySerializer(ComponentSerializer):
     """A component in a list: no relations to fetch, no long texts; the
     detail (`url`) has everything. Two queries a page, whatever its size.
 
-    Written out in to_representation(): through DRF's generic fields, the 22
-    fields of 25 components took half the time of the whole request. The
-    declared fields still describe it in the API schema, and a test checks
-    that both give the same for every component of the catalogue."""
+    Written out as the detail is, without its lists: through DRF's generic
+    fields, the 22 fields of 25 components took half the time of the whole
+    request. The declared fields still describe it in the API schema, and a
+    test checks that both give the same for every component of the
+    catalogue."""
 
     TRANSLATED = ("name", "summary")
 
@@ -277,55 +381,8 @@ class ComponentSummarySerializer(ComponentSerializer):
     def get_translations(self, obj) -> dict | None:
         return super().get_translations(obj)
 
-    def to_representation(self, obj: Component) -> dict:
-        urls = self.context.get("slug_urls")
-        if urls is None:  # once per request, not once per component
-            urls = self.context["slug_urls"] = SlugUrls(self.context["request"])
-        moment = self.fields["updated_at"].to_representation
-        provider = obj.provider
-        block = obj.building_block
-        model = obj.collaboration_model
-        return {
-            "url": urls("api:component-detail", obj.slug),
-            "html_url": urls("catalogue:component-detail", obj.slug),
-            "slug": obj.slug,
-            "language": get_language(),
-            "name": obj.name,
-            "acronym": obj.acronym,
-            "summary": obj.summary,
-            "kind": obj.kind,
-            "kind_label": str(obj.get_kind_display()),
-            "lifecycle_status": obj.lifecycle_status,
-            "lifecycle_status_label": str(obj.get_lifecycle_status_display()),
-            "government_level": obj.government_level,
-            "provider": provider
-            and {
-                "slug": provider.slug,
-                "name": provider.name,
-                "acronym": provider.acronym,
-                "url": urls("api:provider-detail", provider.slug),
-                "html_url": urls("catalogue:provider-detail", provider.slug),
-            },
-            "building_block": {
-                "slug": block.slug,
-                "name": block.name,
-                "family": block.family,
-                "url": urls("api:buildingblock-detail", block.slug),
-            },
-            "domain": {"slug": obj.domain.slug, "name": obj.domain.name},
-            "collaboration_model": model
-            and {
-                "slug": model.slug,
-                "name": model.name,
-                "url": urls("api:collaborationmodel-detail", model.slug),
-            },
-            "licence": obj.licence,
-            "languages": list(obj.languages),
-            "reuse_count": obj.reuse_count,
-            "published_at": obj.published_at and moment(obj.published_at),
-            "updated_at": moment(obj.updated_at),
-            "translations": self.get_translations(obj),
-        }
+    def details(self, obj: Component, urls: SlugUrls) -> dict:
+        return {}
 
 
 class ProviderSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.request import Request
+from rest_framework.serializers import ModelSerializer
 from rest_framework.test import APIClient, APIRequestFactory
 
 from catalogue.models import (
@@ -19,6 +20,7 @@ from catalogue.models import (
     ReuseCase,
 )
 from catalogue.serializers import ComponentSerializer, ComponentSummarySerializer
+from catalogue.views import component_page_row
 from tests.factories import (
     make_building_block,
     make_component,
@@ -646,6 +648,64 @@ def test_a_malformed_submission_is_a_400_and_saves_nothing(body):
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
 @pytest.mark.parametrize("include", ["", "translations"])
+def test_a_detail_is_what_the_generic_serializer_would_give(language, include):
+    """The detail's serializer is written out for speed too: for a component
+    with every list filled in, and for one with none, read as the API reads
+    them, it gives what DRF's generic fields give."""
+    provider = make_provider(acronym_fr="ONSS")
+    model = CollaborationModel.objects.create(
+        slug="organic", name_nl="Organisch", definition_nl="…"
+    )
+    successor = make_component(provider=provider)
+    full = make_component(
+        provider=provider,
+        collaboration_model=model,
+        successor=successor,
+        lifecycle_status="deprecated",
+        support_name="Helpdesk",
+        support_email="help@example.org",
+        languages=["fr"],
+        name_en="",
+    )
+    full.depends_on.add(make_component(), make_component(publication_state="draft"))
+    make_component(provider=None).depends_on.add(full)
+    full.tags.create(name="identity")
+    full.links.create(kind="documentation", url="https://example.org/doc")
+    full.links.create(kind="website", url="https://example.org", title="Site")
+    for organisation, role in [(provider, "owner"), (make_provider(), "user")]:
+        ComponentOrganisation.objects.create(
+            component=full, organisation=organisation, role=role, confirmed=False
+        )
+    make_network().components.add(full)
+    make_reuse_case(components=[full])
+    # Its successor is not published: none.
+    empty = make_component(
+        provider=None,
+        lifecycle_status="withdrawn",
+        successor=make_component(publication_state="draft"),
+    )
+    request = Request(
+        APIRequestFactory().get("/api/v1/components/", {"include": include})
+    )
+
+    with translation.override(language):
+        serializer = ComponentSerializer(context={"request": request})
+        for component in (full, empty):
+            read = component_page_row(component.slug).with_listed_relations()
+            written_out = serializer.to_representation(read)
+            assert written_out == ModelSerializer.to_representation(serializer, read)
+            if component == full:
+                assert written_out["successor"] == successor.slug
+                lists = ["organisations", "links", "depends_on", "used_by"]
+                assert [len(written_out[name]) for name in lists] == [2, 2, 1, 1]
+                assert written_out["networks"]
+                assert written_out["reuse_cases"]
+    assert written_out["successor"] is None
+    assert written_out["provider"] is None
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("include", ["", "translations"])
 def test_a_list_item_is_what_the_generic_serializer_would_give(language, include):
     """The list's serializer is written out for speed: field for field, it
     gives what DRF's generic fields give from its declaration (the one the
@@ -664,8 +724,7 @@ def test_a_list_item_is_what_the_generic_serializer_would_give(language, include
         serializer = ComponentSummarySerializer(context={"request": request})
         written_out = [serializer.to_representation(item) for item in listed]
         generic = [
-            super(ComponentSummarySerializer, serializer).to_representation(item)
-            for item in listed
+            ModelSerializer.to_representation(serializer, item) for item in listed
         ]
 
     assert written_out == generic
