@@ -21,7 +21,6 @@ from catalogue.models import (
 )
 from publishing.models import Revision
 from reuse_portal.addresses import slug_address
-from reuse_portal.rest import FieldsBuiltOnce
 
 
 class ApiUrlField(serializers.HyperlinkedIdentityField):
@@ -52,15 +51,13 @@ class PageLinkMixin:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-class DomainSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class DomainSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Domain
         fields = ["slug", "name"]
 
 
-class ProviderSummarySerializer(
-    FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer
-):
+class ProviderSummarySerializer(PageLinkMixin, serializers.ModelSerializer):
     url = ApiUrlField("provider-detail")
     html_url = HtmlUrlField()
 
@@ -69,7 +66,7 @@ class ProviderSummarySerializer(
         fields = ["slug", "name", "acronym", "url", "html_url"]
 
 
-class BuildingBlockSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class BuildingBlockSummarySerializer(serializers.ModelSerializer):
     url = ApiUrlField("buildingblock-detail")
 
     class Meta:
@@ -77,7 +74,7 @@ class BuildingBlockSummarySerializer(FieldsBuiltOnce, serializers.ModelSerialize
         fields = ["slug", "name", "family", "url"]
 
 
-class CollaborationModelSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class CollaborationModelSummarySerializer(serializers.ModelSerializer):
     url = ApiUrlField("collaborationmodel-detail")
 
     class Meta:
@@ -85,13 +82,13 @@ class CollaborationModelSummarySerializer(FieldsBuiltOnce, serializers.ModelSeri
         fields = ["slug", "name", "url"]
 
 
-class LinkSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class LinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComponentLink
         fields = ["kind", "url", "title", "language"]
 
 
-class OrganisationRoleSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class OrganisationRoleSerializer(serializers.ModelSerializer):
     organisation = ProviderSummarySerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -123,7 +120,7 @@ class SlugUrls:
         return f"{self.origin}{slug_address(view_name, slug)}"
 
 
-class ComponentSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
+class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
     """A component, its texts in the request's language."""
 
     TRANSLATED = ("name", "summary", "description")
@@ -385,7 +382,7 @@ class ComponentSummarySerializer(ComponentSerializer):
         return {}
 
 
-class ProviderSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
+class ProviderSerializer(PageLinkMixin, serializers.ModelSerializer):
     url = ApiUrlField("provider-detail")
     html_url = HtmlUrlField()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -412,7 +409,7 @@ class ProviderSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerial
         ]
 
 
-class BuildingBlockSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class BuildingBlockSerializer(serializers.ModelSerializer):
     url = ApiUrlField("buildingblock-detail")
     component_count = serializers.IntegerField(
         source="published_component_count", read_only=True
@@ -431,7 +428,7 @@ class BuildingBlockSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
 
 
-class CollaborationModelSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class CollaborationModelSerializer(serializers.ModelSerializer):
     url = ApiUrlField("collaborationmodel-detail")
     component_count = serializers.IntegerField(
         source="published_component_count", read_only=True
@@ -442,7 +439,7 @@ class CollaborationModelSerializer(FieldsBuiltOnce, serializers.ModelSerializer)
         fields = ["url", "slug", "name", "definition", "component_count"]
 
 
-class ReuseCaseSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
+class ReuseCaseSerializer(PageLinkMixin, serializers.ModelSerializer):
     """A project that reused components: one case, however many components
     and organisations it spans."""
 

@@ -8,10 +8,9 @@ from catalogue.serializers import (
     ProviderSummarySerializer,
 )
 from networks.models import Event, Membership, Network
-from reuse_portal.rest import FieldsBuiltOnce
 
 
-class MembershipSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class MembershipSerializer(serializers.ModelSerializer):
     organisation = ProviderSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -19,7 +18,7 @@ class MembershipSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         fields = ["organisation", "person_name", "role"]
 
 
-class NetworkSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSerializer):
+class NetworkSerializer(PageLinkMixin, serializers.ModelSerializer):
     url = ApiUrlField("network-detail")
     html_url = HtmlUrlField()
     domain = DomainSummarySerializer(read_only=True)
@@ -47,7 +46,7 @@ class NetworkSerializer(FieldsBuiltOnce, PageLinkMixin, serializers.ModelSeriali
         ]
 
 
-class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class EventSerializer(serializers.ModelSerializer):
     url = ApiUrlField("event-detail")
     network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 

@@ -3,11 +3,9 @@ ordering, cache validators, throttling and one error shape (RFC 9457)."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Iterator
 from http import HTTPStatus
-from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -300,26 +298,6 @@ class WriteRateThrottle(WindowThrottle):
         ):
             return None
         return str(request.user.pk)
-
-
-class FieldsBuiltOnce:
-    """For a ModelSerializer that only reads: its fields are built from the
-    model once per process and language, then copied for each serializer.
-
-    DRF builds them again for every serializer, nested ones included: it
-    looks up each model field, its validators and its labels. A component's
-    API detail (seven serializers) spent 4 of its 11 ms on that. A copy is
-    what DRF makes of declared fields anyway: each field made anew from the
-    arguments it was made with (Field.__deepcopy__), unbound."""
-
-    _built: ClassVar[dict[tuple[type, str | None], dict]] = {}
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        key = (type(self), translation.get_language())
-        built = FieldsBuiltOnce._built.get(key)
-        if built is None:
-            built = FieldsBuiltOnce._built[key] = super().get_fields()
-        return copy.deepcopy(built)
 
 
 class KeptListMixin:

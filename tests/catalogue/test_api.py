@@ -231,8 +231,8 @@ def test_a_kept_list_keeps_the_links_of_the_host_it_was_asked_on(api):
 
 
 def test_each_detail_is_written_for_its_own_request_host_and_language(api):
-    # The serializers' fields are built once a language and copied for each
-    # request: a copy must never carry another request's host or language.
+    # The detail is written out, its addresses made once per request: none
+    # may carry another request's host or language.
     provider = make_provider(slug="rsz")
     component = make_component(slug="e-box", provider=provider)
     asked = [("localhost", "nl"), ("127.0.0.1", "fr"), ("localhost", "en")] * 2
@@ -248,26 +248,6 @@ def test_each_detail_is_written_for_its_own_request_host_and_language(api):
                 == f"http://{host}{provider.get_absolute_url()}"
             )
         assert body["url"] == f"http://{host}/api/v1/components/e-box/"
-
-
-def test_no_two_serializers_share_a_field():
-    # Fields are bound to the serializer that uses them (its request among
-    # others): two requests at once each need their own.
-    factory = APIRequestFactory()
-    serializers = [
-        ComponentSerializer(context={"request": Request(factory.get("/"))})
-        for _ in range(2)
-    ]
-    first, second = (serializer.fields for serializer in serializers)
-    assert first.keys() == second.keys()
-    for name in first:
-        assert first[name] is not second[name]
-        assert first[name].parent is serializers[0]
-    provider_fields = [fields["provider"].fields for fields in (first, second)]
-    assert all(
-        provider_fields[0][name] is not provider_fields[1][name]
-        for name in provider_fields[0]
-    )
 
 
 def test_a_kept_result_count_follows_every_change_of_the_catalogue(api):
