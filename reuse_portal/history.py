@@ -5,7 +5,9 @@ asgiref Local, so that a save can record who made it: a write to that Local
 and its removal on every request, which cost more than anything else the
 portal's L2 reference request does in its middleware. Only a request that
 may change something needs it: GET, HEAD and OPTIONS change nothing here
-(every form and admin action posts), so they skip it.
+(every form and admin action posts), so they skip it. The admin and the
+publication services name the author of what they save themselves; this
+names it for the rest (an admin deletion, say).
 """
 
 from collections.abc import Callable

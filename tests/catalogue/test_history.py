@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from catalogue.models import Component
-from tests.factories import make_component
+from catalogue.models import Component, Provider
+from tests.factories import make_component, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,16 @@ def test_an_earlier_version_can_be_restored_from_the_admin(moderator_client, mod
     assert response.status_code == 302
     assert Component.objects.get(pk=component.pk).summary_en == "Original"
     assert component.history.latest().history_user == moderator
+
+
+def test_an_admin_deletion_records_who_made_it(moderator_client, moderator):
+    # The admin names who saved an entry itself; a deletion is recorded with
+    # whoever sent the request, which only the history middleware knows.
+    provider = make_provider()
+    url = reverse("admin:catalogue_provider_delete", args=[provider.pk])
+
+    response = moderator_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    deleted = Provider.history.get(id=provider.pk, history_type="-")
+    assert deleted.history_user == moderator
