@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, Model, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -345,28 +346,28 @@ class ComponentFilter(django_filters.FilterSet):
         """The chosen sort, and whether its first key runs the other way."""
         return self.chosen().get("sort") or "", False
 
-    def sort_keys(self) -> list:
+    def sort_keys(self) -> list[OrderBy]:
         """The results' order: the sort's keys, then `pk`, so that two results
         never tie and each shows on exactly one page."""
         sort, reverse = self.sort_order()
-        lower_name = name_order()
-        name = lower_name.asc()
+        name = name_order().asc()
         if sort == "newest":
-            # Undated entries last, whichever way the dates run.
-            published = F("published_at")
-            keys = [
-                published.asc(nulls_last=True)
-                if reverse
-                else published.desc(nulls_last=True)
-            ]
+            # Undated entries last (none is published: PUBLISHED_HAS_DATE).
+            keys = [F("published_at").desc(nulls_last=True)]
         elif sort == "most_reused":
-            reuse_count = F("reuse_count")
-            keys = [reuse_count.asc() if reverse else reuse_count.desc(), name]
+            keys = [F("reuse_count").desc(), name]
         elif sort in ("", "relevance") and self.is_searching:
             keys = [F("relevance").desc(), name]
         else:  # by name, and by relevance when there is nothing to rank
-            keys = [lower_name.desc() if reverse else name]
-        return [*keys, "pk"]
+            keys = [name]
+        keys.append(F("pk").asc())
+        if reverse:
+            # Exactly the other way round, ties and undated entries
+            # included: PostgreSQL reads the sort's own index backwards. With
+            # ties by name A to Z, the least reused first sorted the 80% of
+            # components never reused (600 ms at 100,000 components).
+            keys = [key.copy().reverse_ordering() for key in keys]
+        return keys
 
     def facets(self, *, values_shown: int | None = FACET_VALUES_SHOWN) -> list[Facet]:
         """Every facet with its values and how many results each would give.

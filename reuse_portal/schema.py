@@ -69,7 +69,7 @@ def deprecated_ordering_parameter(
 ) -> OpenApiParameter:
     """?ordering=, the old name of ?sort=, with the sort each value stands for."""
     meanings = "; ".join(
-        f"`{value}` is `sort={sort}`" + (" the other way round" if reverse else "")
+        f"`{value}` is `sort={sort}`" + (" reversed" if reverse else "")
         for value, (sort, reverse) in aliases.items()
     )
     return OpenApiParameter(
@@ -79,7 +79,8 @@ def deprecated_ordering_parameter(
         deprecated=True,
         description=(
             "Deprecated, and gone in the next release: use `sort`, which wins when "
-            f"both are given. {meanings}. Ties are broken as `sort` breaks them."
+            f"both are given. {meanings}. Ties are broken as `sort` breaks them; a "
+            "reversed value reverses the whole list, ties included."
         ),
     )
 

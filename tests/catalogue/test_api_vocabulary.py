@@ -4,6 +4,8 @@ order, so that walking its pages shows each entry exactly once."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
@@ -188,8 +190,49 @@ def test_the_old_descending_and_ascending_values_run_the_other_way(api):
     assert slugs("-updated_at") == ["c", "a", "b"]
     assert slugs("updated_at") == ["b", "a", "c"]
     assert slugs("-reuse_count") == ["c", "a", "b"]
-    # Least reused first, then by name as the page's sort has it.
-    assert slugs("reuse_count") == ["a", "b", "c"]
+    assert slugs("reuse_count") == ["b", "a", "c"]
+
+
+@pytest.mark.parametrize(
+    ("ascending", "descending"),
+    [("-name", "name"), ("updated_at", "-updated_at"), ("reuse_count", "-reuse_count")],
+)
+def test_the_old_opposite_values_give_exactly_reversed_lists(
+    api, tied_catalogue, ascending, descending
+):
+    path = "/api/v1/components/"
+
+    reversed_list = walk(api, path, ordering=ascending)
+
+    # Ties (names, dates, reuse counts) the other way round too.
+    assert reversed_list == walk(api, path, ordering=descending)[::-1]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"sort": sort} for sort in SORTS]
+    + [{"ordering": value} for value in ComponentApiFilter.ORDERING_ALIASES],
+    ids=str,
+)
+def test_every_sort_reads_its_order_from_an_index(api, tied_catalogue, params):
+    with CaptureQueriesContext(connection) as queries:
+        api.get("/api/v1/components/", params)
+    (listing,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "catalogue_component"."id"')
+        and " ORDER BY " in query["sql"]
+    ]
+    with connection.cursor() as cursor:
+        # A few rows are sorted faster than read in order; forbid sorting to
+        # see whether an index gives the order, as it must at 100,000
+        # components (sorting the 80,000 never reused took 600 ms).
+        for setting in ("enable_seqscan", "enable_sort", "enable_incremental_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"EXPLAIN {listing.replace('%', '%%')}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Sort" not in plan, plan
 
 
 def test_sort_wins_over_the_old_ordering(api):
