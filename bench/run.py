@@ -236,6 +236,8 @@ def endpoints(slugs: Path) -> list[Endpoint]:
         Endpoint("API list", "/api/v1/components/"),
         Endpoint("API search", "/api/v1/components/?q=signature"),
         Endpoint("API list, most reused", "/api/v1/components/?sort=most_reused"),
+        # The other way round: its index read backwards.
+        Endpoint("API list, least reused", "/api/v1/components/?ordering=reuse_count"),
         Endpoint(
             f"API detail ({len(lines)} slugs)",
             "/api/v1/components/<slug>/",
