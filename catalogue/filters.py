@@ -343,7 +343,7 @@ class ComponentFilter(django_filters.FilterSet):
         return bool((self.chosen().get("q") or "").strip())
 
     def sort_order(self) -> tuple[str, bool]:
-        """The chosen sort, and whether its first key runs the other way."""
+        """The chosen sort, and whether its whole order runs the other way."""
         return self.chosen().get("sort") or "", False
 
     def sort_keys(self) -> list[OrderBy]:
