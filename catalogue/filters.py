@@ -212,7 +212,10 @@ def counts_by_each(
 
 
 def slug_facet(label, relation: str, queryset, **options) -> django_filters.Filter:
-    """A facet over a related model, chosen by slug in the URL and the query."""
+    """A facet over a related model, chosen by slug in the URL and the query.
+    Its results are made distinct only where asked: a foreign key's join
+    repeats no component."""
+    options.setdefault("distinct", False)
     facet = SlugMultipleChoiceFilter(
         label=label,
         field_name=f"{relation}__slug",
@@ -239,8 +242,10 @@ class ComponentFilter(django_filters.FilterSet):
         label=_("Search"), method="filter_search", max_length=MAX_QUERY_LENGTH
     )
     provider = slug_facet(_("Provider"), "provider", Provider.objects.all())
+    # django-filter makes a multiple choice's results DISTINCT by default,
+    # which a column of the component never needs.
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=ComponentKind.choices
+        label=_("Kind"), choices=ComponentKind.choices, distinct=False
     )
     building_block = slug_facet(
         _("Building block"), "building_block", BuildingBlock.objects.all()
@@ -250,6 +255,7 @@ class ComponentFilter(django_filters.FilterSet):
         label=_("Lifecycle status"),
         field_name="lifecycle_status",
         choices=LifecycleStatus.choices,
+        distinct=False,
     )
     collaboration_model = slug_facet(
         _("Collaboration model"),
