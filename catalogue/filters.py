@@ -372,7 +372,8 @@ class ComponentFilter(django_filters.FilterSet):
             # included: PostgreSQL reads the sort's own index backwards. With
             # ties by name A to Z, the least reused first sorted the 80% of
             # components never reused (600 ms at 100,000 components).
-            keys = [key.copy().reverse_ordering() for key in keys]
+            for key in keys:  # each built for this call: turned in place
+                key.reverse_ordering()
         return keys
 
     def facets(self, *, values_shown: int | None = FACET_VALUES_SHOWN) -> list[Facet]:
