@@ -19,7 +19,8 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml",
         cached_for_visitors(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        # The entries written by discovery/templatetags/sitemap_entries.py.
+        {"sitemaps": SITEMAPS, "template_name": "discovery/sitemap.xml"},
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),

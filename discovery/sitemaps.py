@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max, QuerySet
 from django.urls import reverse
+from django.utils import translation
 
 from catalogue.models import Component, Provider, ReuseCase
 from networks.models import Event, Network
@@ -82,6 +84,53 @@ class RecordSitemap(MultilingualSitemap):
 
     def lastmod(self, record) -> datetime:
         return record.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
+        """The page's <url> entries, as Django's Sitemap gives them, with
+        each record's address reversed once per language. Django's switches
+        the language for every address of every entry (its own and its four
+        alternates): 30,000 switches on a page of 6,000, half of its 520 ms.
+        These sections give no priority and no change frequency."""
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        pairs = self.paginator.page(page).object_list
+        records = {record.pk: record for record, _ in pairs}.values()
+        addresses = {}
+        for language in self._languages():
+            with translation.override(language):
+                addresses[language] = {
+                    record.pk: base + self.location(record) for record in records
+                }
+        default = settings.LANGUAGE_CODE
+        urls = []
+        for record, language in pairs:
+            alternates = [
+                {"location": addresses[code][record.pk], "lang_code": code}
+                for code in addresses
+            ]
+            if self.x_default and default in addresses:
+                alternates.append(
+                    {
+                        "location": addresses[default][record.pk].replace(
+                            f"/{default}/", "/", 1
+                        ),
+                        "lang_code": "x-default",
+                    }
+                )
+            urls.append(
+                {
+                    "item": (record, language),
+                    "location": addresses[language][record.pk],
+                    "lastmod": self.lastmod(record),
+                    "changefreq": None,
+                    "priority": "",
+                    "alternates": alternates,
+                }
+            )
+        # Django's Last-Modified header: when every entry has a date.
+        dates = [url["lastmod"] for url in urls]
+        if dates and None not in dates:
+            self.latest_lastmod = max(dates)
+        return urls
 
     def get_latest_lastmod(self) -> datetime | None:
         return self.records().aggregate(latest=Max("updated_at"))["latest"]
