@@ -182,9 +182,11 @@ def endpoints(slugs: Path) -> list[Endpoint]:
     from django.db import connection
 
     from catalogue.models import Component
+    from discovery.sitemaps import ComponentSitemap
 
     published = Component.objects.published()
     last_page = max(1, math.ceil(published.count() / 20))
+    sitemap_pages = ComponentSitemap().paginator.num_pages
     kind, domain = facet_combination()
     rare = rare_word()
     lines = [line for line in slugs.read_text().splitlines() if line]
@@ -245,6 +247,12 @@ def endpoints(slugs: Path) -> list[Endpoint]:
         ),
         Endpoint("API providers", "/api/v1/providers/"),
         Endpoint("API networks", "/api/v1/networks/"),
+        # What a crawler reads: 6,000 addresses a page, the last one deepest.
+        Endpoint(
+            "Sitemap, last page of components",
+            f"/sitemap-components.xml?p={sitemap_pages}",
+            cached_pass=True,
+        ),
     ]
 
 
