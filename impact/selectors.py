@@ -72,17 +72,26 @@ class Dataset:
 
 
 def first_rows(
-    groups: QuerySet, limit: int | None, row: Callable[[dict], tuple]
+    groups: QuerySet,
+    limit: int | None,
+    row: Callable[[dict], tuple],
+    *,
+    grouped: bool = True,
 ) -> tuple[list[tuple], int]:
     """The rows `row` makes of the first `limit` of `groups`, an ordered
     values() queryset (None: of every one), and how many groups there are
-    in all. One query: a window counts the groups before LIMIT cuts them."""
+    in all. Groups are all formed before LIMIT cuts them: a window counts
+    them in the same query. Rows that are not `grouped` are counted apart,
+    so that the first ones can be read in the order of an index and the
+    others not at all."""
     if limit is None:
         # Not iterator(): PostgreSQL plans a server-side cursor for its
         # first rows, which made a CSV file 100 ms slower at 100,000
         # components.
         rows = [row(group) for group in groups]
         return rows, len(rows)
+    if not grouped:
+        return [row(group) for group in groups[:limit]], groups.count()
     first = list(groups.annotate(row_count=Window(Count("*")))[:limit])
     return [row(group) for group in first], first[0]["row_count"] if first else 0
 
@@ -211,7 +220,10 @@ def reuses_by_component(limit: int | None = None) -> Dataset:
     # Each component's stored count, in the order of the catalogue's "most
     # reused" sort (ties by name), which reads it too: counted again from
     # the reuse links, this table took 67 ms of the dashboard's first view
-    # after a change at 100,000 components.
+    # after a change at 100,000 components. Counted beside them by a window,
+    # every reused component's row was read (58 ms); counted apart, the
+    # first rows come from the sort's index and the count from it alone
+    # (6 ms).
     components = (
         Component.objects.published()
         .filter(reuse_count__gt=0)
@@ -219,7 +231,10 @@ def reuses_by_component(limit: int | None = None) -> Dataset:
         .values("reuse_count", *NAMES)
     )
     rows, row_count = first_rows(
-        components, limit, lambda row: (localized_name(row), row["reuse_count"])
+        components,
+        limit,
+        lambda row: (localized_name(row), row["reuse_count"]),
+        grouped=False,
     )
     return Dataset(
         slug="reuses-by-component",
