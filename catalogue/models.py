@@ -401,8 +401,8 @@ class ProviderQuerySet(ComponentGroupQuerySet):
         """Organisations with a part in a published component or named by a
         published reuse case: those the providers page lists."""
         return self.filter(
-            Exists(self._roles_in_published_components())
-            | Exists(self._public_reuses())
+            ExistsRowByRow(self._roles_in_published_components())
+            | ExistsRowByRow(self._public_reuses())
         )
 
     def with_directory_counts(self) -> ProviderQuerySet:
@@ -551,6 +551,18 @@ def _rows(queryset: models.QuerySet, fields: list[str], **expressions) -> ArrayS
 def _named_rows(queryset: models.QuerySet) -> ArraySubquery:
     """The slug and names (in every language) of each row of `queryset`."""
     return _rows(queryset, NAME_FIELDS)
+
+
+class ExistsRowByRow(Exists):
+    """EXISTS that PostgreSQL tests row by row, each test stopping at its
+    first match. Left to itself, it may instead read every row the subquery
+    could match into a hash: the better plan when few rows match. For the
+    organisations in the directory it hashed 195,000 roles in components to
+    test 4,042 organisations, each with a role found at once: 55 ms at
+    100,000 components, row by row 7 ms. PostgreSQL keeps a subquery with
+    an OFFSET as written, neither merged into the query nor hashed."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
 def count_of(queryset: models.QuerySet) -> Subquery:

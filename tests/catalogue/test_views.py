@@ -421,6 +421,34 @@ def test_the_providers_page_follows_a_change_of_the_content(client):
     assert "Later" in client.get(url("catalogue:provider-list")).content.decode()
 
 
+def test_the_directory_tests_each_organisation_on_its_own(client):
+    for _ in range(3):
+        component = make_component()
+        ComponentOrganisation.objects.create(
+            component=component,
+            organisation=component.provider,
+            role=OrganisationRole.OWNER,
+        )
+    make_reuse_case(organisations=[make_provider()])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("catalogue:provider-list")).status_code == 200
+    (listing,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "catalogue_provider"."id"')
+        and "EXISTS(" in query["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {listing.replace('%', '%%')}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # Not every role in a published component and every public reuse read
+    # into a hash first: 55 ms at 100,000 components, where each
+    # organisation's first role answers for it in 7 ms in all.
+    assert "SubPlan" in plan, plan
+    assert "hashed" not in plan, plan
+
+
 def test_the_reuse_cases_page_lists_them_a_page_at_a_time(client):
     view = catalogue_views.ReuseCaseListView
     per_page, orphans = view.paginate_by, view.paginate_orphans
