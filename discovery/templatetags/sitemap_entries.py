@@ -19,8 +19,18 @@ from django.utils.timezone import template_localtime
 register = template.Library()
 
 
-def url_element(url: dict) -> str:
-    """One entry of Sitemap.get_urls() as a <url> element."""
+def alternate_links(alternates: list[dict]) -> str:
+    """An entry's alternates as <xhtml:link> elements."""
+    return "".join(
+        f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
+        f'href="{escape(alternate["location"])}"/>'
+        for alternate in alternates
+    )
+
+
+def url_element(url: dict, links: str) -> str:
+    """One entry of Sitemap.get_urls() as a <url> element, its alternates
+    already written (`links`)."""
     parts = [f"<url><loc>{escape(url['location'])}</loc>"]
     if url["lastmod"]:
         # As the `date` filter writes it: the day in the current time zone.
@@ -30,16 +40,25 @@ def url_element(url: dict) -> str:
         parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
     if url["priority"]:
         parts.append(f"<priority>{escape(url['priority'])}</priority>")
-    parts.extend(
-        f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
-        f'href="{escape(alternate["location"])}"/>'
-        for alternate in url["alternates"]
-    )
+    parts.append(links)
     parts.append("</url>")
     return "".join(parts)
 
 
 @register.filter
 def url_elements(urls: list[dict]) -> SafeString:
-    """Every entry of a sitemap page, one <url> element per line."""
-    return mark_safe("\n".join(url_element(url) for url in urls))
+    """Every entry of a sitemap page, one <url> element per line. Entries
+    that share one list of alternates (a record's languages, as
+    RecordSitemap gives them) have it written once."""
+    written: dict[int, str] = {}
+
+    def links(alternates: list[dict]) -> str:
+        # By identity: the lists live in `urls` while this runs.
+        key = id(alternates)
+        if key not in written:
+            written[key] = alternate_links(alternates)
+        return written[key]
+
+    return mark_safe(
+        "\n".join(url_element(url, links(url["alternates"])) for url in urls)
+    )
