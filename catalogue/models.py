@@ -476,13 +476,14 @@ def sorted_by_name_indexes(name: str, *first_keys) -> list[models.Index]:
     `name` with the language code. With the name itself included, a deep
     page's keys are read from the index alone (catalogue.views.CountedPaginator):
     PostgreSQL scans an index only when it holds every column the query names.
-    """
+    The columns the list is filtered by are included for the same reason
+    (SORT_INDEX_FILTERS)."""
     return [
         models.Index(
             *first_keys,
             Lower(f"name_{language}"),
             F("id"),
-            include=[f"name_{language}"],
+            include=[f"name_{language}", *SORT_INDEX_FILTERS],
             name=name.format(language),
             condition=Q(publication_state=PublicationState.PUBLISHED),
         )
@@ -600,6 +601,14 @@ FACET_FIELDS = (
     ("domain", "domain"),
     ("collaboration_model", "model"),
 )
+
+# The columns the lists are filtered by (the facets, and the API's
+# modified_since), held by every sort's index: a deep page of a filtered
+# list then reads its keys from the index alone. At 100,000 components, after
+# a change, page 1,000 of one kind read and sorted 28,000 whole rows (110 ms)
+# and page 3,000 of `modified_since` sorted 100,000 (188 ms); 13 and 12 ms
+# from the index.
+SORT_INDEX_FILTERS = (*(field for field, _ in FACET_FIELDS), "updated_at")
 
 
 class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
@@ -1145,6 +1154,7 @@ class Component(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, Timestamped
             models.Index(
                 F("published_at").desc(nulls_last=True),
                 F("id"),
+                include=SORT_INDEX_FILTERS,
                 name="catalogue_component_newest_idx",
                 condition=Q(publication_state=PublicationState.PUBLISHED),
             ),
