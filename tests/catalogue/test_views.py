@@ -16,6 +16,7 @@ from catalogue import models as catalogue_models
 from catalogue import views as catalogue_views
 from catalogue.filters import FACET_VALUES_SHOWN, ComponentFilter
 from catalogue.models import (
+    SEARCH_ONLY,
     CollaborationModel,
     Component,
     ComponentKind,
@@ -197,6 +198,26 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
         again = client.get(component.get_absolute_url())
     assert article(again) == article(response)
     assert article(again).count('href="https://component-') == rows
+
+
+@pytest.mark.parametrize("representation", ["page", "api"])
+def test_a_component_is_read_without_the_columns_only_search_reads(
+    client, representation
+):
+    # The search document is some 3 KB a row, stored out of line: reading it
+    # with the row cost 50-70 µs of a page's 1.1 ms at 100,000 components.
+    component = make_component()
+    address = {
+        "page": component.get_absolute_url(),
+        "api": f"/api/v1/components/{component.slug}/",
+    }[representation]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+
+    statements = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"catalogue_component"."slug"' in statements
+    assert [column for column in SEARCH_ONLY if f'"{column}"' in statements] == []
 
 
 def test_what_is_kept_of_a_component_page_holds_no_model_instance(client):
