@@ -1262,13 +1262,16 @@ class Component(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, Timestamped
         if rows is None:
             return list(getattr(self, relation).all())
         model = self._meta.get_field(relation).related_model
-        return [getattr(model, "from_row", model)(**row) for row in rows]
+        from_row = getattr(model, "from_row", None)
+        if from_row is None:
+            return [from_json_row(model, row) for row in rows]
+        return [from_row(**row) for row in rows]
 
     def with_successor_from_row(self) -> Component:
         """The component, its `successor` the one ComponentQuerySet.for_page()
         read with the row: published, else None, without a query."""
         rows = self.successor_rows
-        successor = Component(**rows[0]) if rows else None
+        successor = from_json_row(Component, rows[0]) if rows else None
         self._meta.get_field("successor").set_cached_value(self, successor)
         return self
 
@@ -1639,7 +1642,9 @@ class ComponentOrganisation(ChoiceLabelsMixin, models.Model):
     def from_row(cls, organisation: dict, **fields) -> ComponentOrganisation:
         """A role as ComponentQuerySet.for_page() reads it: the organisation
         by its slug and names."""
-        return cls(organisation=Provider(**organisation), **fields)
+        role = from_json_row(cls, fields)
+        role.organisation = from_json_row(Provider, organisation)
+        return role
 
     def natural_key(self) -> tuple[str, str, str]:
         return (self.component.slug, self.organisation.slug, self.role)
@@ -1858,8 +1863,8 @@ class ReuseCase(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, Timestamped
     def from_row(cls, organisations: list[dict], **fields) -> ReuseCase:
         """A case as ComponentQuerySet.for_page() reads it, with the slug and
         names of its organisations."""
-        case = cls(**fields)
-        case.organisation_list = [Provider(**row) for row in organisations]
+        case = from_json_row(cls, fields)
+        case.organisation_list = [from_json_row(Provider, row) for row in organisations]
         return case
 
     @property
