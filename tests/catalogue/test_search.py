@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from catalogue import models as catalogue_models
 from catalogue.models import Component, PublicationState, _tsquery
 from catalogue.search import StemmedQuery, Vocabulary, through_indexes, understand
+from tests.plans import plan_without
 
 pytestmark = pytest.mark.usefixtures("seeded_catalogue")
 
@@ -131,13 +132,7 @@ def test_closest_names_are_chosen_among_a_bounded_number_of_names(monkeypatch):
 
 
 def plan_of(sql: str, params) -> str:
-    with connection.cursor() as cursor:
-        # With few rows PostgreSQL rightly prefers a scan; forbid it to see
-        # whether the indexes can answer, as they must at 100,000 components.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    return plan_without(sql, "seqscan", "indexscan", params=params)
 
 
 @pytest.mark.parametrize(
