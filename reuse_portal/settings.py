@@ -115,7 +115,8 @@ MIDDLEWARE = [
     "reuse_portal.clients.PageRateLimitMiddleware",
     # A database fault in a view: a 503 page or problem, never a traceback.
     "reuse_portal.faults.DatabaseFaultMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's MessageMiddleware, opening the storage only when used.
+    "reuse_portal.messages.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Records who made each change in the history tables (on the requests
