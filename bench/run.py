@@ -624,7 +624,7 @@ class Server:
         it, so wrk's connections stay where they landed for the whole run;
         one gthread worker alone served a trivial view at most 1,280 req/s
         here, against 3,300-3,900 for four."""
-        sockets = {f"socket:[{inode}]" for state, inode in self._sockets()}
+        sockets = {f"socket:[{inode}]" for _state, inode in self._sockets()}
         counts = []
         for pid, _ in self.workers():
             try:
@@ -695,7 +695,11 @@ def wrk(
     # Once every connection is open: where they landed.
     time.sleep(min(2.0, seconds / 2))
     spread = server.connections_per_worker()
-    output, errors = process.communicate(timeout=seconds + 60)
+    try:
+        output, errors = process.communicate(timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
     if process.returncode:
         raise SystemExit(f"wrk failed ({process.returncode}):\n{errors}")
     for line in output.splitlines():
