@@ -201,7 +201,7 @@ def too_many_requests(wait: int, message: str = "") -> HttpResponse:
 
 class PageRateLimitMiddleware:
     """429 with Retry-After for anonymous clients past PAGE_RATE. After
-    AuthenticationMiddleware (it needs request.user) and LocaleMiddleware
+    AuthenticationMiddleware (it needs request.user) and LanguageMiddleware
     (the message is in the visitor's language)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

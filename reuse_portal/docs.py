@@ -86,7 +86,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                 "language_alternates": [],
             },
         )
-    # Otherwise LocaleMiddleware would name the visitor's language.
+    # Otherwise LanguageMiddleware would name the visitor's language.
     response["Content-Language"] = "en"
     return response
 
@@ -99,6 +99,6 @@ class SchemaView(SpectacularAPIView):
 
     def finalize_response(self, request, response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        # Otherwise LocaleMiddleware would name the visitor's language.
+        # Otherwise LanguageMiddleware would name the visitor's language.
         response["Content-Language"] = "en"
         return response

@@ -333,7 +333,7 @@ class PortalApiMixin:
 
     def initial(self, request, *args, **kwargs) -> None:
         # First of all, so that every answer, errors included, is in the
-        # language asked for; LocaleMiddleware chose the site's.
+        # language asked for; LanguageMiddleware chose the site's.
         self.use_language(request, accepted_language(request))
         language = request.query_params.get("lang")
         if language is not None:
