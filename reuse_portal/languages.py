@@ -27,8 +27,9 @@ class LanguageMiddleware(LocaleMiddleware):
         urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
         prefixed_patterns, prefixed_default = is_language_prefix_patterns_used(urlconf)
         from_path = translation.get_language_from_path(request.path_info)
-        request._language_from_path = from_path
-        if prefixed_patterns and from_path:
+        # The answer depends on the path alone, not on the visitor's headers.
+        request._language_in_path = bool(prefixed_patterns and from_path)
+        if request._language_in_path:
             language = from_path
         elif prefixed_patterns and not prefixed_default:
             language = settings.LANGUAGE_CODE
@@ -40,11 +41,9 @@ class LanguageMiddleware(LocaleMiddleware):
     def process_response(
         self, request: HttpRequest, response: HttpResponse
     ) -> HttpResponse:
-        if response.status_code == 404 or not hasattr(request, "_language_from_path"):
+        if response.status_code == 404 or not hasattr(request, "_language_in_path"):
             return super().process_response(request, response)
-        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-        prefixed_patterns, _ = is_language_prefix_patterns_used(urlconf)
-        if not (prefixed_patterns and request._language_from_path):
+        if not request._language_in_path:
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
