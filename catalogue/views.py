@@ -48,6 +48,7 @@ from reuse_portal.page_cache import (
     address_digest,
     cached_for_everyone,
     cached_for_visitors,
+    in_this_process_until_content_changes,
     until_content_changes,
 )
 from reuse_portal.pagination import DeepPaginator
@@ -226,11 +227,11 @@ class ComponentDetailView(DetailView):
     context_object_name = "component"
 
     def get_object(self, queryset=None) -> ComponentPage:
-        # Read (one query) and rendered once per language and change, for
-        # signed-in visitors too. A slug that is not published raises Http404
-        # and keeps nothing.
+        # Read (one query) and rendered once per process, language and
+        # change, for signed-in visitors too. A slug that is not published
+        # raises Http404 and keeps nothing.
         slug = self.kwargs[self.slug_url_kwarg]
-        return until_content_changes(
+        return in_this_process_until_content_changes(
             f"component-page:{get_language()}:{get_script_prefix()}:{slug}",
             lambda: self.read_and_render(slug),
         )

@@ -301,3 +301,28 @@ def test_a_read_only_value_computed_by_another_worker_is_read_from_the_shared_ca
     assert page_cache.read_only_until_content_changes(
         "labels", lambda: ("recomputed",)
     ) == ("shared",)
+
+
+def test_a_value_kept_in_this_process_costs_no_round_trip_and_follows_changes():
+    computed = []
+
+    def page() -> str:
+        computed.append("page")
+        return f"<article>{len(computed)}</article>"
+
+    page_cache.in_this_process_until_content_changes("a-page", page)
+    with CaptureQueriesContext(connection) as queries:
+        again = page_cache.in_this_process_until_content_changes("a-page", page)
+
+    # Neither asked for in the shared cache nor written to it.
+    assert again == "<article>1</article>"
+    assert len(queries) == 0
+    assert cache.get(f"a-page:{page_cache.catalogue_stamp()}") is None
+
+    make_component()
+
+    assert (
+        page_cache.in_this_process_until_content_changes("a-page", page)
+        == "<article>2</article>"
+    )
+
