@@ -135,7 +135,7 @@ def test_a_page_in_another_language_is_where_django_puts_it(path, code):
 
 
 @pytest.mark.parametrize(
-    "path, expected",
+    ("path", "expected"),
     [
         ("/nl/no-such-page/", "/fr/no-such-page/"),
         ("/no-such-page/", "/no-such-page/"),

@@ -325,4 +325,3 @@ def test_a_value_kept_in_this_process_costs_no_round_trip_and_follows_changes():
         page_cache.in_this_process_until_content_changes("a-page", page)
         == "<article>2</article>"
     )
-
