@@ -10,14 +10,25 @@ lookup a copy of it with the new value among the parameters. Everything else
 is Django's own: the queryset runs the copy, turns the row into an instance
 with its related objects and annotations, and runs its prefetches.
 
+Two more costs of each lookup are paid once too. The query's other
+parameters (its JSON keys and the published state: 52 of them) are the same
+for every lookup, so they are written into the SQL as psycopg quotes them:
+psycopg parses again, on every execution, a statement as long as this one
+with over 50 parameters, and with one it has little to parse. And the
+converters Django finds for each column (89 expressions) are kept with the
+compiler. Together: a lookup in 0.73 ms instead of 0.91 (the medians of
+11,970 lookups each way, taken in turn, at 100,000 components).
+
 It relies on how a queryset runs its compiler (ModelIterable calls
-query.get_compiler(), then execute_sql(), which calls as_sql()); the tests
-of the pages that use it fail if a new Django changes that.
+query.get_compiler(), then execute_sql(), which calls as_sql(), then
+results_iter(), which calls get_converters()); the tests of the pages that
+use it fail if a new Django changes that.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 
 from django.db import connections
@@ -27,15 +38,18 @@ from django.utils.translation import get_language
 # The value the first lookup is compiled with: found among the parameters
 # to be replaced by each lookup's own.
 PLACEHOLDER = "\x00looked-up value\x00"
+# What Django's SQL holds besides text: a parameter's place, or a percent
+# sign escaped as psycopg reads it.
+PARAMETER_OR_PERCENT = re.compile(r"(%%|%s)")
 
 
 @dataclass(frozen=True)
 class _Compiled:
     queryset: QuerySet
     compiler: object
+    # With one parameter left, the looked-up value.
     sql: str
-    params: tuple
-    position: int
+    converters: dict
 
 
 class PrecompiledLookup:
@@ -47,13 +61,14 @@ class PrecompiledLookup:
     def get(self, value: str) -> Model:
         """The row whose field is `value`; the model's DoesNotExist if none."""
         compiled = self._compiled_for(self.queryset.db)
-        params = list(compiled.params)
-        params[compiled.position] = value
         compiler = copy.copy(compiled.compiler)
         # This thread's connection: the compiler kept that of the thread that
         # compiled it, which no other thread may use.
         compiler.connection = connections[compiled.queryset.db]
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, tuple(params))
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, (value,))
+        # Found with the first thread's connection: the columns' own (the
+        # lists' ArrayField), which read no connection.
+        compiler.get_converters = lambda expressions: compiled.converters
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         rows = list(queryset)
@@ -71,7 +86,33 @@ class PrecompiledLookup:
             )[:1]
             compiler = queryset.query.get_compiler(using=database)
             sql, params = compiler.as_sql()
+            columns = [column for column, *_ in compiler.select[: compiler.col_count]]
             self._compiled[key] = _Compiled(
-                queryset, compiler, sql, tuple(params), params.index(PLACEHOLDER)
+                queryset,
+                compiler,
+                _with_constants_written(sql, params, database),
+                compiler.get_converters(columns),
             )
         return self._compiled[key]
+
+
+def _with_constants_written(sql: str, params: list, database: str) -> str:
+    """`sql` with every parameter but PLACEHOLDER written as an SQL literal,
+    quoted by psycopg as it would send it: what is left is one parameter."""
+    connection = connections[database]
+    connection.ensure_connection()
+    quote = connection.ops.compose_sql
+    remaining = iter(params)
+    parts = []
+    for part in PARAMETER_OR_PERCENT.split(sql):
+        if part != "%s":
+            parts.append(part)
+            continue
+        param = next(remaining)
+        # A percent sign in a literal is escaped: psycopg still reads the
+        # statement for its one parameter.
+        written = (
+            "%s" if param == PLACEHOLDER else quote("%s", [param]).replace("%", "%%")
+        )
+        parts.append(written)
+    return "".join(parts)

@@ -82,6 +82,62 @@ def test_the_successor_comes_with_the_row(pages):
     assert len(queries.captured_queries) == 1
 
 
+def test_a_lookup_sends_the_looked_up_value_as_its_one_parameter(pages):
+    # The other values are written into the SQL once (psycopg parses a long
+    # statement with many parameters again on every execution); the lists
+    # still leave out what is not published.
+    component = make_component()
+    hidden = make_component(publication_state=PublicationState.SUBMITTED)
+    component.depends_on.add(hidden)
+    pages.get(make_component().slug)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(params)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        found = pages.get(component.slug)
+
+    assert sent == [(component.slug,)]
+    assert found.listed("depends_on") == []
+
+
+def test_a_lookup_finds_no_converters_again(pages, monkeypatch):
+    # Django looks for each column's converters on every execution (89
+    # expressions here); they were found once with the compiled query.
+    component = make_component()
+    component.links.create(kind=LinkKind.DOCUMENTATION, url="https://example.org")
+    pages.get(make_component().slug)
+    searches = []
+    get_converters = SQLCompiler.get_converters
+
+    def counted(compiler, expressions):
+        searches.append(len(expressions))
+        return get_converters(compiler, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+
+    found = pages.get(component.slug)
+
+    assert searches == []
+    # The lists still come through their converters: rows, not JSON text.
+    assert [link.url for link in found.listed("links")] == ["https://example.org"]
+
+
+def test_a_value_with_a_percent_sign_is_written_as_it_is():
+    # contains="100%" is the pattern '%100\\%%': its percent signs must reach
+    # PostgreSQL as they are, not be read as a parameter's place.
+    open_one = make_component(summary_nl="100% open")
+    other = make_component(summary_nl="Honderd procent")
+    candidates = Component.objects.filter(summary_nl__contains="100%")
+    by_slug = PrecompiledLookup(candidates, "slug")
+
+    assert by_slug.get(open_one.slug).summary_nl == "100% open"
+    with pytest.raises(Component.DoesNotExist):
+        by_slug.get(other.slug)
+
+
 def test_each_language_gets_its_own_compiled_query(pages):
     component = make_component(name_nl="Formulier", name_fr="Formulaire")
 
