@@ -144,7 +144,7 @@ class ComponentViewSet(
             else:
                 self.check_object_permissions(self.request, component)
                 self.note_last_modified([component])
-                return component.with_listed_relations()
+                return component
         return super().get_object()
 
     def get_serializer_class(self):

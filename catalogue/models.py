@@ -1235,25 +1235,6 @@ class Component(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, Timestamped
         "reuse_cases",
     )
 
-    def with_listed_relations(self) -> Component:
-        """The component, its LISTED relations answering from the arrays
-        ComponentQuerySet.for_page() read with the row, as prefetch_related()
-        would leave them: `component.tags.all()` runs no query, for any
-        reader of the relations (the API's serializer)."""
-        prefetched = self.__dict__.setdefault("_prefetched_objects_cache", {})
-        for relation in self.LISTED:
-            manager = getattr(self, relation)
-            # Where the manager looks for prefetched rows: a many-to-many
-            # manager names it, a reverse foreign key's is its relation's.
-            cache_name = getattr(manager, "prefetch_cache_name", None)
-            if cache_name is None:
-                cache_name = manager.field.remote_field.cache_name
-            rows = manager.all()
-            rows._result_cache = self.listed(relation)
-            rows._prefetch_done = True
-            prefetched[cache_name] = rows
-        return self
-
     def listed(self, relation: str) -> list:
         """One of the LISTED relations of the component, each row with what
         its page shows: from the arrays ComponentQuerySet.for_page() reads

@@ -271,7 +271,10 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
         }
 
     def details(self, obj: Component, urls: SlugUrls) -> dict:
-        """What only the detail carries: its texts and lists."""
+        """What only the detail carries: its texts and lists (Component.listed:
+        from the arrays read with a published component's row, without the
+        related managers and querysets that reading them through
+        `obj.tags.all()` would build)."""
         successor = obj.successor
         return {
             "description": obj.description,
@@ -283,9 +286,9 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
                     "role_label": str(role.get_role_display()),
                     "confirmed": role.confirmed,
                 }
-                for role in obj.organisation_roles.all()
+                for role in obj.listed("organisation_roles")
             ],
-            "tags": [tag.name for tag in obj.tags.all()],
+            "tags": [tag.name for tag in obj.listed("tags")],
             "links": [
                 {
                     "kind": link.kind,
@@ -293,15 +296,15 @@ class ComponentSerializer(PageLinkMixin, serializers.ModelSerializer):
                     "title": link.title,
                     "language": link.language,
                 }
-                for link in obj.links.all()
+                for link in obj.listed("links")
             ],
             "support_name": obj.support_name,
             "support_email": obj.support_email,
             "support_phone": obj.support_phone,
-            "depends_on": [other.slug for other in obj.depends_on.all()],
-            "used_by": [other.slug for other in obj.used_by.all()],
-            "networks": [network.slug for network in obj.networks.all()],
-            "reuse_cases": [case.slug for case in obj.reuse_cases.all()],
+            "depends_on": [other.slug for other in obj.listed("depends_on")],
+            "used_by": [other.slug for other in obj.listed("used_by")],
+            "networks": [network.slug for network in obj.listed("networks")],
+            "reuse_cases": [case.slug for case in obj.listed("reuse_cases")],
             "source_reference": obj.source_reference,
         }
 
