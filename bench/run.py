@@ -902,7 +902,7 @@ def report(
             "",
             "What is the same for every visitor is still kept until the "
             "catalogue changes: facet counts, a page's rendered results, a "
-            "component's row, API list answers.",
+            "component's page (in each process), API list answers.",
             "",
             *table(items, "no-cache", l2, l3),
             "",
