@@ -18,3 +18,14 @@ def plan_without(sql: str, *methods: str, params=None) -> str:
             cursor.execute(f"SET LOCAL enable_{method} = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def at_rest(table: str) -> None:
+    """`table` as it is at rest in production: its indexes the size of its
+    rows (the rows of earlier tests, rolled back, leave them larger, and a
+    partial index larger than the primary key made the planner take the
+    key instead), its statistics known, its rows visible to all (which an
+    index-only scan needs). For tests outside a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"REINDEX TABLE {table}")
+        cursor.execute(f"VACUUM ANALYZE {table}")

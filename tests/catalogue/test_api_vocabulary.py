@@ -23,7 +23,7 @@ from tests.factories import (
     make_provider,
     make_reuse_case,
 )
-from tests.plans import plan_without
+from tests.plans import at_rest, plan_without
 
 pytestmark = pytest.mark.django_db
 
@@ -252,10 +252,7 @@ def test_a_filtered_list_reads_its_keys_from_its_sorts_index_alone(api, monkeypa
         "modified_since": "2020-01-01T00:00:00Z",
         **{name: value.slug for name, value in shared.items()},
     }
-    with connection.cursor() as cursor:
-        # As the table is at rest in production: its statistics known, its
-        # rows visible to all (which an index-only scan needs).
-        cursor.execute("VACUUM ANALYZE catalogue_component")
+    at_rest("catalogue_component")
     read_rows = {}
     for sort in SORTS:
         for name, value in filters.items():
