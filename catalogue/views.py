@@ -206,9 +206,10 @@ def component_page_row(slug: str) -> Component:
 @dataclass(frozen=True)
 class ComponentPage:
     """What a component's page shows, as everyone but its own organisation
-    sees it, rendered once per language and change: plain text only, so that
-    keeping and reading it costs little (the component with its related rows
-    was 24 KB to pickle on a first view and to unpickle on every later one)."""
+    sees it, rendered once per process, language and change: plain text
+    only, so that keeping and reading it costs little (the component with
+    its related rows was 24 KB to pickle on a first view and to unpickle on
+    every later one)."""
 
     slug: str
     name: str

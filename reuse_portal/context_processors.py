@@ -10,9 +10,11 @@ def in_language(request: HttpRequest, code: str) -> str:
     No route is translated (tests/test_languages.py holds every pattern to
     that), so a path under the current language's prefix reads the same in
     every language but for the prefix: swapping it gives what Django's
-    translate_url() gives, 404s included, without resolving and reversing
-    the path three times (200 µs for a page seen for the first time). A path
-    outside the prefixed patterns is the same in every language.
+    translate_url() gives for every page, without resolving and reversing
+    the path three times (200 µs for a page seen for the first time). An
+    address that leads nowhere gets the other prefix too (the page may exist
+    there), where translate_url() would leave it unchanged. A path outside
+    the prefixed patterns is the same in every language.
     """
     own_prefix = f"/{get_language()}/"
     if not request.path_info.startswith(own_prefix):

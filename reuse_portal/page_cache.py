@@ -14,7 +14,8 @@ front of it: a page served from there costs no round trip to the database
 (or Redis). Their keys carry the stamp, so a copy is never stale; the stamp
 itself is read from the shared cache again after STAMP_RECHECK_SECONDS, so
 a change made by another worker or server shows within that time, and at
-once in the process that made it.
+once in the process that made it. What each of many pages needs for itself
+alone (a component's page) is kept by the process only, never shared.
 """
 
 from __future__ import annotations
