@@ -198,6 +198,12 @@ DATABASES["default"]["OPTIONS"].update(statement_preparation)
 DATABASE_CLIENT_TIMEOUT_MARGIN_MS = int(
     os.environ.get("DATABASE_CLIENT_TIMEOUT_MARGIN_MS", "500")
 )
+# Django's health check of a kept connection (CONN_HEALTH_CHECKS, a round
+# trip as a request starts) only on a connection the server has not answered
+# on for this long; 0 checks on every request (reuse_portal/watchdog.py).
+DATABASE_HEALTH_CHECK_IDLE_MS = int(
+    os.environ.get("DATABASE_HEALTH_CHECK_IDLE_MS", "1000")
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -34,6 +34,17 @@ Shorter deadlines:
   does with it) waits at most the health-check time, HEALTHZ_STATEMENT_TIMEOUT_MS
   plus the margin: a kept connection to a frozen server is given up on in
   about a second, not a whole statement timeout, before a new one is tried.
+
+Fewer health checks: Django's costs a round trip (SELECT 1) at the start of
+every request that uses the database, some 5% of a page's throughput under
+load. It is skipped while the server answered on the connection less than
+DATABASE_HEALTH_CHECK_IDLE_MS ago (each exchange stamps the connection), so
+a connection in steady use is not checked again, and one that sat idle
+(where a restart, a failover or an idle timeout could have cut it) is. What
+is given up: a server restarted within that interval fails the next query
+on the connection once (a 503, reuse_portal/faults.py); Django then drops
+the connection, as after any fault. 0 checks on every request, as Django
+does.
 * /healthz runs under `deadline()` (reuse_portal/views.py).
 
 Not covered: opening a connection, which connect_timeout bounds
@@ -144,9 +155,13 @@ def _seconds_left() -> float | None:
 class DeadlineConnection(psycopg.Connection):
     """A psycopg connection whose every wait on the server has a deadline."""
 
-    # No new attributes: a connection psycopg made becomes one of these by
-    # changing its class (see watch()).
+    # No slots: a connection psycopg made becomes one of these by changing
+    # its class (see watch()), which needs the same layout.
     __slots__ = ()
+
+    # When the server last answered (time.monotonic()), set on the instance
+    # by each exchange: never, until the first one.
+    answered_at = float("-inf")
 
     def wait(
         self, gen: PQGen[RV], *args: Any, timeout: float | None = None, **kwargs: Any
@@ -155,22 +170,41 @@ class DeadlineConnection(psycopg.Connection):
         if allowed is None or (timeout is not None and timeout <= allowed):
             # No deadline, or the caller's own is sooner (notifies()): its
             # timeout is the caller's to handle.
-            return super().wait(gen, *args, timeout=timeout, **kwargs)
-        try:
-            return super().wait(gen, *args, timeout=max(allowed, 0.0), **kwargs)
-        except errors._WaitTimeout:
-            # The exchange stopped halfway: the connection cannot be used
-            # again. Closing it needs nothing from the server.
-            self.close()
-            raise DatabaseHung(
-                f"PostgreSQL did not answer within {max(allowed, 0.0):.1f} s; "
-                "connection closed"
-            ) from None
+            answer = super().wait(gen, *args, timeout=timeout, **kwargs)
+        else:
+            try:
+                answer = super().wait(gen, *args, timeout=max(allowed, 0.0), **kwargs)
+            except errors._WaitTimeout:
+                # The exchange stopped halfway: the connection cannot be used
+                # again. Closing it needs nothing from the server.
+                self.close()
+                raise DatabaseHung(
+                    f"PostgreSQL did not answer within {max(allowed, 0.0):.1f} s; "
+                    "connection closed"
+                ) from None
+        self.answered_at = monotonic()
+        return answer
 
 
 def _is_usable_in_time(wrapper: BaseDatabaseWrapper) -> bool:
     with deadline(health_check_seconds()):
         return type(wrapper).is_usable(wrapper)
+
+
+def _check_unless_answered_lately(wrapper: BaseDatabaseWrapper) -> None:
+    """Django's health check of a kept connection, unless the server answered
+    on it less than DATABASE_HEALTH_CHECK_IDLE_MS ago."""
+    raw = wrapper.connection
+    if (
+        raw is not None
+        and wrapper.health_check_enabled
+        and not wrapper.health_check_done
+        and monotonic() - raw.answered_at
+        < settings.DATABASE_HEALTH_CHECK_IDLE_MS / 1000
+    ):
+        wrapper.health_check_done = True
+        return
+    type(wrapper).close_if_health_check_failed(wrapper)
 
 
 def watch(sender: type, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
@@ -183,10 +217,13 @@ def watch(sender: type, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if isinstance(raw, psycopg.Connection) and not isinstance(raw, DeadlineConnection):
         raw.__class__ = DeadlineConnection
         # Django's health check (SELECT 1 in is_usable()) gets the health
-        # check's deadline, not a statement's. The wrapper outlives its
-        # connections: once is enough.
+        # check's deadline, not a statement's, and is skipped on a connection
+        # in steady use. The wrapper outlives its connections: once is enough.
         if "is_usable" not in vars(connection):
             connection.is_usable = partial(_is_usable_in_time, connection)
+            connection.close_if_health_check_failed = partial(
+                _check_unless_answered_lately, connection
+            )
 
 
 def install() -> None:

@@ -10,6 +10,7 @@ PostgreSQL runs as this user), and always lets it go on and ends it."""
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,6 +28,12 @@ pytestmark = pytest.mark.django_db
 
 # Seconds a backend stays frozen at most.
 RELEASE_AFTER = 10
+IDLE_MS = 50
+
+
+def idle() -> None:
+    """Long enough since the server last answered for a health check."""
+    time.sleep(2 * IDLE_MS / 1000)
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +43,9 @@ def short_deadlines(settings):
     settings.DATABASE_STATEMENT_TIMEOUT_MS = 200
     settings.HEALTHZ_STATEMENT_TIMEOUT_MS = 100
     settings.DATABASE_CLIENT_TIMEOUT_MARGIN_MS = 100
+    # A kept connection is checked once the server has been silent on it
+    # this long: idle() waits it out.
+    settings.DATABASE_HEALTH_CHECK_IDLE_MS = IDLE_MS
 
 
 @pytest.fixture
@@ -138,6 +148,7 @@ def test_a_transaction_statement_to_a_frozen_backend_fails(own, operation):
 
 def test_the_health_check_gives_up_on_a_kept_connection_that_hangs(own):
     assert own.health_check_enabled
+    idle()
 
     with frozen(own):
         own.close_if_unusable_or_obsolete()  # as each request starts
@@ -194,6 +205,7 @@ def test_a_page_answers_503_when_its_connection_hangs(own, settings):
 
 def test_a_kept_connection_that_hangs_is_replaced_by_the_health_check(own):
     frozen_connection = own.connection
+    idle()
 
     with frozen(own), serving_with(own):
         # As each request starts (the test client leaves it out).
@@ -202,3 +214,41 @@ def test_a_kept_connection_that_hangs_is_replaced_by_the_health_check(own):
 
     assert response.status_code == 200
     assert own.connection is not frozen_connection
+
+
+@pytest.mark.parametrize(
+    ("idle_ms", "checked"), [(60_000, False), (0, True)], ids=["kept", "every-request"]
+)
+def test_a_connection_the_server_just_answered_on_is_not_checked_again(
+    own, settings, idle_ms, checked
+):
+    settings.DATABASE_HEALTH_CHECK_IDLE_MS = idle_ms
+    with own.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    answered_on = own.connection
+
+    # Frozen, a check would give up on the connection: only a check that
+    # was skipped keeps it.
+    with frozen(own):
+        own.close_if_unusable_or_obsolete()  # as each request starts
+        own.close_if_health_check_failed()
+        kept = own.connection is answered_on
+
+    assert kept is not checked
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced(own):
+    with own.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    with connection.cursor() as cursor:
+        # As a restart, a failover or an idle timeout would.
+        cursor.execute(
+            "SELECT pg_terminate_backend(%s)", [own.connection.info.backend_pid]
+        )
+    idle()
+
+    with serving_with(own):
+        own.close_if_unusable_or_obsolete()  # as each request starts
+        response = Client().get(reverse("catalogue:home"))
+
+    assert response.status_code == 200
