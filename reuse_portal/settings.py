@@ -513,7 +513,7 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            "class": "reuse_portal.logging.BatchedStreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["request"],
         }

@@ -6,11 +6,14 @@ import logging
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 
 from reuse_portal.logging import (
+    BatchedStreamHandler,
     JsonFormatter,
     RequestContextFilter,
     request_id_from,
@@ -156,3 +159,90 @@ def test_logs_are_text_with_debug_or_when_asked():
         assert "INFO reuse_portal.access [from-the-proxy] GET /healthz 200" in (
             result.stderr
         )
+
+
+class CountedWrites(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+@pytest.fixture
+def batched() -> Iterator[tuple[logging.Logger, BatchedStreamHandler]]:
+    """A logger of its own, written by a BatchedStreamHandler to a
+    CountedWrites stream."""
+    handler = BatchedStreamHandler(CountedWrites())
+    logger = logging.getLogger("portal.test.batched")
+    logger.addHandler(handler)
+    logger.propagate = False
+    yield logger, handler
+    logger.removeHandler(handler)
+
+
+def written(handler: BatchedStreamHandler, count: int) -> list[str]:
+    """The stream's lines, once it has `count` of them (or after 5 s)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        found = handler.stream.getvalue().splitlines()
+        if len(found) >= count:
+            return found
+        time.sleep(0.01)
+    return handler.stream.getvalue().splitlines()
+
+
+def test_lines_are_written_a_batch_at_a_time_in_order(batched):
+    logger, handler = batched
+
+    for number in range(100):
+        logger.info("line %d", number)
+
+    assert written(handler, 100) == [f"line {number}" for number in range(100)]
+    # One write per line would be 100.
+    assert handler.stream.writes <= 5
+
+
+def test_a_line_is_written_without_waiting_for_more(batched):
+    logger, handler = batched
+
+    logger.info("alone")
+
+    assert written(handler, 1) == ["alone"]
+
+
+def test_a_warning_is_written_at_once_after_the_lines_before_it(batched):
+    logger, handler = batched
+    handler.interval = 60
+
+    logger.info("first")
+    logger.info("second")
+    logger.warning("then this")
+
+    assert handler.stream.getvalue().splitlines() == ["first", "second", "then this"]
+
+
+def test_a_forked_process_writes_its_own_lines(tmp_path):
+    path = tmp_path / "log"
+    with path.open("a", buffering=1) as stream:
+        handler = BatchedStreamHandler(stream)
+        logger = logging.getLogger("portal.test.forked")
+        logger.addHandler(handler)
+        logger.propagate = False
+        try:
+            logger.info("parent")  # the parent's writer starts
+            child = os.fork()
+            if child == 0:
+                # No flush on the way out: only a writer of the child's own
+                # writes this line.
+                logger.info("child")
+                time.sleep(1)
+                os._exit(0)
+            os.waitpid(child, 0)
+            handler.flush()
+        finally:
+            logger.removeHandler(handler)
+
+    assert sorted(path.read_text().splitlines()) == ["child", "parent"]
