@@ -50,11 +50,12 @@ json_encoder = json.JSONEncoder(ensure_ascii=False, default=str)
 
 # Records carry what the formatters write and no more. By default every
 # record also looks up its caller's file and line (a walk up the stack),
-# the thread, the process and the asyncio task: a third of the access
-# line's cost, on every request (the logging HOWTO's "Optimization").
+# the thread, the multiprocessing name and the asyncio task: a third of the
+# access line's cost, on every request (the logging HOWTO's "Optimization").
+# The process id stays: gunicorn's own lines write it ("[%(process)d]"),
+# also in a worker that has loaded the portal.
 logging._srcfile = None
 logging.logThreads = False
-logging.logProcesses = False
 logging.logMultiprocessing = False
 logging.logAsyncioTasks = False
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from gunicorn.glogging import Logger as GunicornLogger
 
 from reuse_portal.logging import (
     BatchedStreamHandler,
@@ -246,3 +247,14 @@ def test_a_forked_process_writes_its_own_lines(tmp_path):
             logger.removeHandler(handler)
 
     assert sorted(path.read_text().splitlines()) == ["child", "parent"]
+
+
+def test_gunicorn_lines_still_format_once_the_portal_is_loaded():
+    # As a worker logs "Worker exiting (pid: ...)" on its way out.
+    record = logging.getLogger("gunicorn.error").makeRecord(
+        "gunicorn.error", logging.INFO, __file__, 1, "Worker exiting", (), None
+    )
+
+    line = logging.Formatter(GunicornLogger.error_fmt).format(record)
+
+    assert f"[{os.getpid()}] [INFO] Worker exiting" in line
