@@ -34,6 +34,7 @@ Shorter deadlines:
   does with it) waits at most the health-check time, HEALTHZ_STATEMENT_TIMEOUT_MS
   plus the margin: a kept connection to a frozen server is given up on in
   about a second, not a whole statement timeout, before a new one is tried.
+* /healthz runs under `deadline()` (reuse_portal/views.py).
 
 Fewer health checks: Django's costs a round trip (SELECT 1) at the start of
 every request that uses the database, some 5% of a page's throughput under
@@ -45,7 +46,6 @@ is given up: a server restarted within that interval fails the next query
 on the connection once (a 503, reuse_portal/faults.py); Django then drops
 the connection, as after any fault. 0 checks on every request, as Django
 does.
-* /healthz runs under `deadline()` (reuse_portal/views.py).
 
 Not covered: opening a connection, which connect_timeout bounds
 (DATABASE_CONNECT_TIMEOUT), and what Django runs on a connection before
