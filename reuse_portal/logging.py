@@ -1,7 +1,7 @@
 """A request id on every request and log line, and JSON log lines.
 
 RequestIdMiddleware comes first in MIDDLEWARE. It takes the proxy's
-X-Request-ID when it is a safe token (else makes a uuid4 hex), returns it in
+X-Request-ID when it is a safe token (else makes 32 random hex digits), returns it in
 the X-Request-ID response header, and writes one access line per request on
 the "reuse_portal.access" logger, with the status and the duration.
 
@@ -21,10 +21,10 @@ import json
 import logging
 import os
 import queue
+import random
 import re
 import threading
 import time
-import uuid
 import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -76,7 +76,11 @@ def request_id_from(value: str | None) -> str:
     """The incoming id if it is a safe token, else a new one."""
     if value and SAFE_REQUEST_ID.fullmatch(value):
         return value
-    return uuid.uuid4().hex
+    # 128 bits from the random module, not uuid4(): an id ties log lines
+    # together and guards nothing, and os.urandom()'s system call lets go
+    # of the GIL, which cost a worker 4.5% of a trivial request under load.
+    # Each process draws its own: random reseeds itself in a forked child.
+    return f"{random.getrandbits(128):032x}"
 
 
 class RequestIdMiddleware:

@@ -46,6 +46,22 @@ def test_anything_else_gets_a_new_request_id(incoming):
     int(new, 16)
 
 
+def test_forked_processes_make_different_request_ids():
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        # Python warns of a fork in a process with threads: the child only
+        # makes an id and exits.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = os.fork()
+    if child == 0:
+        os.write(write_end, request_id_from(None).encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+
+    # As two gunicorn workers forked from one master.
+    assert os.read(read_end, 64).decode() != request_id_from(None)
+
+
 @pytest.fixture
 def json_log() -> io.StringIO:
     """What the root logger writes, as production formats it."""
