@@ -26,7 +26,7 @@ Environment:
     HOST, PORT            address to listen on (127.0.0.1, 8000); GUNICORN_BIND
                           overrides both ("0.0.0.0:8000", "unix:/run/portal.sock")
     WEB_CONCURRENCY       worker processes (2 per CPU core, at least 2)
-    GUNICORN_THREADS      threads per worker (4)
+    GUNICORN_THREADS      threads per worker (2)
     FORWARDED_ALLOW_IPS   proxies trusted for X-Forwarded-* (127.0.0.1,::1);
                           "*" only when nothing but the proxy can reach gunicorn
     GUNICORN_TIMEOUT      seconds before a silent worker is killed and replaced (30)
@@ -90,9 +90,15 @@ bind = os.environ.get("GUNICORN_BIND") or (
 # kept-alive ones in a poller; only a connection with a request to serve
 # takes a thread. Threads also overlap the waits on PostgreSQL. Two
 # processes per core keep every core busy while threads wait on the GIL.
+# Two threads, not more: the portal's requests mostly compute, and more
+# threads in one process mostly take turns at the GIL (some 120 futex calls
+# per component page with four). With two, 500 different searches at
+# 100,000 components gave p99 125 and 130 ms against 208 and 243 with four,
+# in runs taken in turn (bench/results/*-t2-* and *-t4-*). More threads pay
+# where requests wait on something slower than PostgreSQL.
 worker_class = "gthread"
 workers = _int("WEB_CONCURRENCY", max(2, 2 * _cores()))
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 2)
 # Connections a worker holds at once, busy or idle; past that, new ones wait
 # in the listen backlog (behind a proxy there are few: it pools them).
 worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
