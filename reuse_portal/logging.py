@@ -212,7 +212,11 @@ class BatchedStreamHandler(logging.StreamHandler):
             self.has_waiting.set()
 
     def flush(self) -> None:
-        """Write every waiting line now."""
+        """Write every waiting line now.
+
+        Not through StreamHandler.flush(): it takes the handler's lock,
+        which a thread logging a warning holds while it waits here for
+        write_lock, and the writer thread would wait for it in turn."""
         with self.write_lock:
             lines = []
             while True:
