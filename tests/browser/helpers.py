@@ -1,11 +1,12 @@
 """What the browser tests share: one axe-core configuration, one way to sign
-in and one way to reach the portal's database, so that every test checks
-the same things the same way and no test module imports another."""
+in, one way to follow a link to the next page and one way to reach the
+portal's database, so that every test checks the same things the same way
+and no test module imports another."""
 
 from typing import TYPE_CHECKING
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 if TYPE_CHECKING:
     from tests.conftest import Portal
@@ -44,8 +45,20 @@ def log_in(page: Page, login_url: str, username: str, password: str = PASSWORD) 
     page.goto(login_url)
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
-    with page.expect_navigation():
-        page.locator("#id_password").press("Enter")
+    follow(page.locator("#id_password"), key="Enter")
+
+
+def follow(target: Locator, *, key: str | None = None) -> None:
+    """Click `target`, or press `key` in it, and return once the page it
+    leads to has loaded. A plain click() returns as soon as the next page
+    starts to arrive: a read of it at once (links, counts, an axe run) can
+    find it half parsed, as CI once found a catalogue page "without
+    components"."""
+    with target.page.expect_navigation():
+        if key is None:
+            target.click()
+        else:
+            target.press(key)
 
 
 def shell(portal: "Portal", script: str) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import shell
+from tests.browser.helpers import follow, shell
 
 # The sort a visitor picks; None is the catalogue as the menu first opens it.
 SORTS = [None, "name", "newest", "most_reused"]
@@ -64,9 +64,9 @@ def walk_forward_and_back(page: Page, kept: dict[str, list[str]]) -> list[list[s
         next_link = page.locator(".pagination a[rel=next]")
         if not next_link.count():
             break
-        next_link.click()
+        follow(next_link)
     for number in range(len(pages) - 1, 0, -1):
-        page.locator(".pagination a[rel=prev]").click()
+        follow(page.locator(".pagination a[rel=prev]"))
         assert shown_slugs(page) == pages[number - 1], page.url
     expect(page.locator(".pagination a[rel=prev]")).to_have_count(0)
     # The title says which page this is: a screen reader announces it.
@@ -77,7 +77,7 @@ def walk_forward_and_back(page: Page, kept: dict[str, list[str]]) -> list[list[s
 def choose_sort(page: Page, sort: str | None) -> None:
     if sort is not None:
         page.locator("#id_sort").select_option(sort)
-        page.locator(".sort button").click()
+        follow(page.locator(".sort button"))
         expect(page.locator("#id_sort")).to_have_value(sort)
 
 
@@ -87,9 +87,11 @@ def test_next_and_previous_show_every_component_once_in_every_sort(
 ):
     for sort in SORTS:
         visitor.goto(f"{portal_url}/{lang}/")
-        visitor.locator(".main-nav").get_by_role(
-            "link", name=CATALOGUE_LINK[lang], exact=True
-        ).click()
+        follow(
+            visitor.locator(".main-nav").get_by_role(
+                "link", name=CATALOGUE_LINK[lang], exact=True
+            )
+        )
         choose_sort(visitor, sort)
 
         pages = walk_forward_and_back(
@@ -110,7 +112,7 @@ def test_paging_keeps_the_search_and_the_filters(visitor: Page, portal_url):
     biggest = max(range(len(counts)), key=lambda index: int(counts[index]))
     kind.locator("input[type=checkbox]").nth(biggest).check()
     value = kind.locator("input[type=checkbox]").nth(biggest).get_attribute("value")
-    visitor.get_by_role("button", name="Apply filters").click()
+    follow(visitor.get_by_role("button", name="Apply filters"))
     choose_sort(visitor, "newest")
     total = int(visitor.locator("#results-title").inner_text().split()[0])
 
@@ -128,12 +130,14 @@ def test_a_search_typed_on_the_catalogue_page_lists_the_best_match_first(
     visitor: Page, portal_url, lang, words
 ):
     visitor.goto(f"{portal_url}/{lang}/")
-    visitor.locator(".main-nav").get_by_role(
-        "link", name=CATALOGUE_LINK[lang], exact=True
-    ).click()
+    follow(
+        visitor.locator(".main-nav").get_by_role(
+            "link", name=CATALOGUE_LINK[lang], exact=True
+        )
+    )
 
     visitor.locator("#id_q").fill(words)
-    visitor.locator("#id_q").press("Enter")
+    follow(visitor.locator("#id_q"), key="Enter")
 
     # Ranked: no sort the visitor did not choose overrides the relevance.
     assert query(visitor)["q"] == [words]
@@ -146,7 +150,7 @@ def test_a_page_beyond_the_last_leads_to_the_last_page(visitor: Page, portal_url
 
     assert response.status == 404
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Catalogue")
-    visitor.get_by_role("link", name="Aller à la dernière page").click()
+    follow(visitor.get_by_role("link", name="Aller à la dernière page"))
     assert query(visitor)["sort"] == ["newest"]
     expect(visitor.locator(".pagination a[rel=next]")).to_have_count(0)
     assert shown_slugs(visitor)
