@@ -4,10 +4,11 @@ Django does much of its setting up at the first request that needs it: it
 imports the URLconf (and with it every view, serializer and form), loads
 each language's translations and builds each language's table for reversing
 URLs, imports its date formats, template loaders and context processors, and
-creates the cache and session backends. In a new gunicorn worker
-that took some 230 ms at 100,000 components, holding the GIL all along: every
-connection the worker had accepted waited for it, and wrk's first run after
-a start measured p99 of 100-490 ms on a trivial view (16-20 ms afterwards).
+creates the cache and session backends. In a new gunicorn worker that took
+some 230 ms, holding the GIL all along: every connection the worker had
+accepted waited for it, and wrk's first run on a trivial view after a start
+measured p99 of 100-535 ms (13-20 ms in the runs after it, and in the first
+one since the workers do it before they accept a connection).
 """
 
 from importlib import import_module

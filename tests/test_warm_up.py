@@ -43,7 +43,11 @@ def new_worker(portal) -> dict:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    # The worker's own log lines may come after its answer.
+    (answer,) = [
+        line for line in result.stdout.splitlines() if '"imported_by_first' in line
+    ]
+    return json.loads(answer)
 
 
 def test_a_new_workers_first_page_imports_nothing(new_worker):
