@@ -42,19 +42,28 @@ def api_problem(request: HttpRequest, status: int, detail: Promise) -> JsonRespo
     )
 
 
-def unavailable(request: HttpRequest) -> HttpResponse:
-    """503 with Retry-After: a problem under the API, else the 503 page.
+def unavailable(
+    request: HttpRequest,
+    reason: Promise | None = None,
+    retry_after: int | None = None,
+) -> HttpResponse:
+    """503 with Retry-After (FAULT_RETRY_AFTER unless given): a problem under
+    the API, else the 503 page; both say `reason` when one is given.
 
     The page is rendered without the request: the context processors (the
     signed-in user, messages) would ask the database again.
     """
     if request.path.startswith(API_PREFIX):
         response = api_problem(
-            request, 503, _("The service is temporarily unavailable. Try again later.")
+            request,
+            503,
+            reason or _("The service is temporarily unavailable. Try again later."),
         )
     else:
-        response = HttpResponse(render_to_string("503.html"), status=503)
-    response["Retry-After"] = str(settings.FAULT_RETRY_AFTER)
+        response = HttpResponse(
+            render_to_string("503.html", {"reason": reason}), status=503
+        )
+    response["Retry-After"] = str(retry_after or settings.FAULT_RETRY_AFTER)
     add_never_cache_headers(response)
     return response
 

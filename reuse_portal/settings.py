@@ -461,10 +461,14 @@ API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "60/hour")
 # Pages one anonymous client may ask for, e.g. "600/minute"; empty: no limit.
 PAGE_RATE = os.environ.get("PAGE_RATE", "600/minute")
 # Downloads of the catalogue as CSV (page and API together) one client may
-# start, signed in or not; and all clients together, which bounds the worker
-# threads downloads hold (interchange/tabular/views.py). Empty: no limit.
+# start in a window, signed in or not; and all clients together
+# (interchange/tabular/views.py). Empty: no limit.
 EXPORT_RATE = os.environ.get("EXPORT_RATE", "6/minute")
 EXPORT_TOTAL_RATE = os.environ.get("EXPORT_TOTAL_RATE", "20/minute")
+# Downloads running at once, across every worker and server sharing the
+# database: each holds a worker thread for seconds, which the rates above do
+# not bound. Past it, 503 with Retry-After. 0: no limit.
+EXPORT_CONCURRENCY = int(os.environ.get("EXPORT_CONCURRENCY") or "2")
 # Seconds a client is told to wait (Retry-After) when the database is down.
 FAULT_RETRY_AFTER = int(os.environ.get("FAULT_RETRY_AFTER", "30"))
 # /healthz gives up on the database after this long (statement_timeout).

@@ -302,6 +302,19 @@ def fresh_rate_counts():
 
 
 @pytest.fixture(autouse=True)
+def download_slots_given_back(django_db_blocker):
+    """A download gives its slot back when its response is closed, which the
+    test client does only once the whole body is read: a test that looks at
+    the status alone would leave the slot taken in this process's database
+    session, for the tests after it."""
+    yield
+    from reuse_portal.shared_slots import give_back
+
+    with django_db_blocker.unblock():
+        give_back()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the portal's default language: a page requested
     in English by one test must not change what the next one saves (the

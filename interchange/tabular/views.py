@@ -6,10 +6,15 @@ at 100,000 components), so downloads have limits of their own, counted in
 the shared cache like every limit (reuse_portal/clients.py): EXPORT_RATE per
 client, page and API together, signed in or not, and EXPORT_TOTAL_RATE for
 all clients at once, which bounds how many threads the downloads of many
-clients can hold."""
+clients can hold. Those count downloads started, not running: a few
+clients may still start many at once, so EXPORT_CONCURRENCY bounds how many
+run at once, across every worker and server (reuse_portal/shared_slots.py);
+past it, a 503 with Retry-After."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,12 +27,22 @@ from catalogue.filters import ComponentApiFilter, ComponentFilter
 from catalogue.models import Component
 from interchange.tabular.export import csv_response
 from reuse_portal.clients import client_address, too_many_requests, window_counts
+from reuse_portal.faults import unavailable
 from reuse_portal.rest import PortalApiMixin
+from reuse_portal.shared_slots import SharedSlots
 
 DOWNLOADS_LIMITED = gettext_lazy(
     "The catalogue has been downloaded many times in a short time. Please "
     "wait a moment, then try again."
 )
+
+DOWNLOADS_BUSY = gettext_lazy(
+    "Many people are downloading the catalogue just now. Please try again in a moment."
+)
+# The downloads running at once, and how long a refused client is told to
+# wait: a whole catalogue takes some 12 s at 100,000 components.
+RUNNING_DOWNLOADS = SharedSlots("catalogue-downloads")
+BUSY_RETRY_AFTER = 15
 
 
 def export_wait(request: HttpRequest) -> int | None:
@@ -55,7 +70,25 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
     filterset = ComponentFilter(
         request.GET, queryset=Component.objects.for_listing(), request=request
     )
-    return csv_response(filterset.qs, request)
+    return download(filterset.qs, request)
+
+
+def download(components: QuerySet, request: HttpRequest) -> HttpResponse:
+    """The CSV of `components`; a 304 while the client's copy is current;
+    a 503 while EXPORT_CONCURRENCY downloads run (the slot taken is given
+    back once the whole file is sent, or the client has gone)."""
+    response = csv_response(components, request)
+    # Answered before a slot is taken: a 304 (or a 412) reads nothing.
+    conditional = get_conditional_response(
+        request, etag=response["ETag"], response=response
+    )
+    if conditional is not response:
+        return conditional
+    if settings.EXPORT_CONCURRENCY and not RUNNING_DOWNLOADS.take(
+        settings.EXPORT_CONCURRENCY
+    ):
+        return unavailable(request, DOWNLOADS_BUSY, retry_after=BUSY_RETRY_AFTER)
+    return response
 
 
 class ComponentCsvView(PortalApiMixin, GenericAPIView):
@@ -63,7 +96,8 @@ class ComponentCsvView(PortalApiMixin, GenericAPIView):
     per component, every text in nl, fr and en: the same search (`q`),
     filters and `sort` as the component list, all of its pages at once.
     Downloads have a limit of their own, besides the API's: past it, 429
-    with Retry-After."""
+    with Retry-After. While EXPORT_CONCURRENCY downloads run, 503 with
+    Retry-After."""
 
     queryset = Component.objects.for_listing()
     filterset_class = ComponentApiFilter
@@ -95,9 +129,15 @@ class ComponentCsvView(PortalApiMixin, GenericAPIView):
                     "A header row, then one row per component; lists are "
                     "separated by `; `, links one per line."
                 ),
-            )
+            ),
+            (503, "application/problem+json"): OpenApiResponse(
+                description=(
+                    "Too many downloads are running: try again after the "
+                    "seconds that `Retry-After` gives."
+                ),
+            ),
         },
     )
-    def get(self, request) -> StreamingHttpResponse:
+    def get(self, request) -> HttpResponse:
         components = self.filter_queryset(self.get_queryset())
-        return csv_response(components, request)
+        return download(components, request)
