@@ -62,7 +62,7 @@ lint: $(VENV)/.installed
 # WEB_CONCURRENCY, GUNICORN_THREADS, FORWARDED_ALLOW_IPS...), DEBUG off, static
 # files compressed and served by whitenoise. The database as for `make run`.
 # Without SECRET_KEY it is a local try-out: a throwaway key, and plain HTTP.
-.PHONY: serve bench bench-soak
+.PHONY: serve bench bench-soak bench-downloads
 ifeq ($(SECRET_KEY)$(SECRET_KEY_FILE),)
 serve: export SECRET_KEY := $(shell head -c 48 /dev/urandom | base64 | tr -d '\n')
 serve: export SECURE_SSL_REDIRECT ?= 0
@@ -92,6 +92,12 @@ bench: setup
 bench-soak: export SECRET_KEY ?= bench-only-secret-key-never-used-to-serve-0123456789
 bench-soak: setup
 	$(PY) -m bench.soak --components $(BENCH_COMPONENTS) $(SOAK_ARGS)
+
+# The catalogue page while many downloads of the whole catalogue are asked
+# for at once, with and without EXPORT_CONCURRENCY.
+bench-downloads: export SECRET_KEY ?= bench-only-secret-key-never-used-to-serve-0123456789
+bench-downloads: setup
+	$(PY) -m bench.downloads --components $(BENCH_COMPONENTS) $(DOWNLOADS_ARGS)
 
 manage: export DEBUG ?= 1
 manage: setup

@@ -83,6 +83,22 @@ class Options:
     pause: float
     passes: tuple[str, ...]
 
+    @classmethod
+    def of_command(
+        cls, args: argparse.Namespace, *, name: str, connections: int, warmup: int
+    ) -> Options:
+        """The options of another bench command (command_line()): two wrk
+        threads, pauses of 2 s."""
+        return cls(
+            components=args.components,
+            threads=2,
+            connections=connections,
+            duration=args.duration,
+            warmup=warmup,
+            pause=2,
+            passes=(name,),
+        )
+
 
 def log(message: str) -> None:
     print(f"[bench {datetime.now(tz=UTC):%H:%M:%S}] {message}", flush=True)
@@ -552,6 +568,29 @@ def search_statement_times(items: list[Endpoint]) -> SearchStatements:
 
 
 # The server ---------------------------------------------------------------------
+
+
+def command_line(description: str, duration: int) -> argparse.ArgumentParser:
+    """The arguments of the bench's other commands (soak, downloads): the
+    catalogue's size, and how long a measurement lasts."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--components", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=duration)
+    return parser
+
+
+def write_report(
+    name: str, options: Options, started: datetime, lines: list[str]
+) -> Path:
+    """Writes a command's report, bench/results/<date>-<name>-<components>.md."""
+    path = RESULTS_DIR / f"{started:%Y-%m-%d}-{name}-{options.components}.md"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def require_wrk() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
 
 
 def free_port() -> int:
@@ -1050,8 +1089,7 @@ def main(argv: list[str] | None = None) -> int:
         pause=args.pause,
         passes=tuple(p.strip() for p in args.passes.split(",") if p.strip()),
     )
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
+    require_wrk()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     started = datetime.now(tz=UTC)
     begun = time.monotonic()

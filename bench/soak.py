@@ -17,9 +17,7 @@
 
 from __future__ import annotations
 
-import argparse
 import random
-import shutil
 import threading
 import time
 from datetime import UTC, datetime
@@ -27,18 +25,21 @@ from pathlib import Path
 
 from bench.database import WORK_DIR, setup_django
 from bench.run import (
+    PROJECT_DIR,
     Endpoint,
     Options,
     Server,
+    command_line,
     endpoints,
     git,
     load_average,
     log,
     machine,
+    require_wrk,
+    write_report,
     wrk,
 )
 
-RESULTS = Path(__file__).resolve().parent / "results"
 # Paths taken from each rotation (component pages, API details).
 SLUGS_PER_ROTATION = 500
 MIB = 1024 * 1024
@@ -112,28 +113,17 @@ def report(options: Options, result: dict, memory: list, started: datetime) -> P
         f"all; workers replaced: {len(replaced)}.",
         "",
     ]
-    path = RESULTS / f"{started:%Y-%m-%d}-soak-{options.components}.md"
-    path.write_text("\n".join(lines))
-    return path
+    return write_report("soak", options, started, lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--components", type=int, default=10_000)
-    parser.add_argument("--duration", type=int, default=600)
+    parser = command_line(__doc__, duration=600)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--sample", type=float, default=30)
     args = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
-    options = Options(
-        components=args.components,
-        threads=2,
-        connections=args.connections,
-        duration=args.duration,
-        warmup=10,
-        pause=2,
-        passes=("soak",),
+    require_wrk()
+    options = Options.of_command(
+        args, name="soak", connections=args.connections, warmup=10
     )
     started = datetime.now(tz=UTC)
     setup_django(options.components)
@@ -164,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     path = report(options, result, memory, started)
-    log(f"report: {path.relative_to(RESULTS.parent.parent)}")
+    log(f"report: {path.relative_to(PROJECT_DIR)}")
     return 0 if result["errors"] == 0 else 1
 
 
