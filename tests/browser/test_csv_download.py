@@ -1,6 +1,7 @@
 """Downloading the catalogue's results as CSV in Chromium, as a visitor does:
 filter, click the link, open the file. It holds exactly the filtered
-components, every page of them, with and without JavaScript."""
+components, every page of them, with and without JavaScript. While too many
+downloads run, the link leads to a page that says so."""
 
 import csv
 import io
@@ -9,7 +10,8 @@ import json
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.helpers import shell
+from tests.browser.helpers import follow, shell
+from tests.download_slots import slot_taker
 
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
@@ -59,3 +61,20 @@ def test_the_download_holds_exactly_the_filtered_components(visitor: Page, porta
     assert {row["slug"]: row["name_fr"] for row in rows} == published_of_kind(
         portal, value
     )
+
+
+def test_while_too_many_downloads_run_the_link_says_so(visitor: Page, portal):
+    # The portal's EXPORT_CONCURRENCY is the default, 2: both taken, as by
+    # two downloads running in other workers.
+    with slot_taker(portal.env["DATABASE_URL"]) as take:
+        assert take(2) == [True, True]
+        visitor.goto(f"{portal.url}/fr/catalogue/")
+        follow(visitor.locator(".results a[href*='catalogue.csv']"))
+
+        assert visitor.locator("h1").inner_text() == "Temporairement indisponible"
+        assert visitor.locator("p.lead").inner_text() == (
+            "De nombreuses personnes téléchargent le catalogue en ce moment. "
+            "Veuillez réessayer dans un instant."
+        )
+        follow(visitor.get_by_role("link", name="Retour à la page d'accueil"))
+        assert visitor.url == f"{portal.url}/fr/"

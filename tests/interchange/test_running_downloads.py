@@ -8,38 +8,15 @@ import http.client
 import os
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 
-import psycopg
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from rest_framework.test import APIClient
 
-from interchange.tabular.views import RUNNING_DOWNLOADS
+from tests.download_slots import SlotTaker, slot_taker
 from tests.factories import make_component
 from tests.interchange.test_csv_export import API_CSV, body, page_url, slugs
-
-SlotTaker = Callable[[int], list[bool]]
-
-
-@contextmanager
-def slot_taker(database_url: str) -> Iterator[SlotTaker]:
-    """A function that tries to take each of the first `size` slots in a
-    session of its own, and says which it got; the session keeps them until
-    it ends."""
-    with psycopg.connect(database_url, autocommit=True) as session:
-
-        def take(size: int) -> list[bool]:
-            return [
-                session.execute(
-                    "SELECT pg_try_advisory_lock(%s::int, %s::int)",
-                    [RUNNING_DOWNLOADS.key, slot],
-                ).fetchone()[0]
-                for slot in range(size)
-            ]
-
-        yield take
 
 
 @pytest.fixture
