@@ -68,6 +68,9 @@ def download(url: str, into: list[Download]) -> None:
             status = response.status
     except urllib.error.HTTPError as refused:
         status = refused.code
+    except OSError:
+        # Refused, cut off or timed out: counted as status 0, not left out.
+        status = 0
     into.append(Download(status, time.monotonic() - started))
 
 
