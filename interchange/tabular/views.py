@@ -5,11 +5,10 @@ A download of the whole catalogue holds a worker thread for seconds (some 12
 at 100,000 components), so downloads have limits of their own, counted in
 the shared cache like every limit (reuse_portal/clients.py): EXPORT_RATE per
 client, page and API together, signed in or not, and EXPORT_TOTAL_RATE for
-all clients at once, which bounds how many threads the downloads of many
-clients can hold. Those count downloads started, not running: a few
+all clients at once. Those count downloads started, not running: a few
 clients may still start many at once, so EXPORT_CONCURRENCY bounds how many
-run at once, across every worker and server (reuse_portal/shared_slots.py);
-past it, a 503 with Retry-After."""
+run at once, and so the worker threads they hold, across every worker and
+server (reuse_portal/shared_slots.py); past it, a 503 with Retry-After."""
 
 from django.conf import settings
 from django.db.models import QuerySet
