@@ -42,6 +42,7 @@ run: export DEBUG ?= 1
 run: setup
 	$(WITH_PG) bash -c '$(PY) manage.py migrate --noinput \
 		&& $(PY) manage.py load_catalogue \
+		&& $(PY) manage.py render_component_pages \
 		&& { $(PY) manage.py db_worker --no-reload & worker=$$!; } \
 		&& trap "kill $$worker 2>/dev/null" EXIT \
 		&& echo "Serving on http://127.0.0.1:$(PORT)/ with the e-mail worker (Ctrl-C stops everything)" \
@@ -76,7 +77,8 @@ serve: setup
 	$(WITH_PG) bash -c '$(PY) manage.py migrate --noinput \
 		&& $(PY) manage.py load_catalogue \
 		&& { $(PY) manage.py db_worker --no-reload & worker=$$!; } \
-		&& trap "kill $$worker 2>/dev/null" EXIT \
+		&& { nice $(PY) manage.py render_component_pages & render=$$!; } \
+		&& trap "kill $$worker $$render 2>/dev/null" EXIT \
 		&& echo "Serving with gunicorn on $${GUNICORN_BIND:-$${HOST:-127.0.0.1}:$(PORT)} with the e-mail worker (Ctrl-C stops everything)" \
 		&& $(VENV)/bin/gunicorn --config gunicorn.conf.py reuse_portal.wsgi'
 

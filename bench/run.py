@@ -941,7 +941,9 @@ def report(
             "",
             "What is the same for every visitor is still kept until the "
             "catalogue changes: facet counts, a page's rendered results, a "
-            "component's page (in each process), API list answers.",
+            "component's page (in each process; read from its rendering stored "
+            "in the database, rendered ahead by `render_component_pages`), API "
+            "list answers.",
             "",
             *table(items, "no-cache", l2, l3),
             "",

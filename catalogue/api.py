@@ -20,6 +20,7 @@ from catalogue.models import (
     ReuseCase,
     key_figures,
 )
+from catalogue.rendered_pages import component_page_row
 from catalogue.serializers import (
     BuildingBlockSerializer,
     CollaborationModelSerializer,
@@ -34,7 +35,6 @@ from catalogue.serializers import (
     StatsSerializer,
     SubmissionSerializer,
 )
-from catalogue.views import component_page_row
 from interchange.publiccode import api as publiccode
 from publishing import services as publishing
 from reuse_portal.page_cache import until_content_changes

@@ -1880,6 +1880,45 @@ class ReuseCase(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, Timestamped
         )
 
 
+class RenderedComponentPage(models.Model):
+    """A component's page as everyone but its own organisation sees it,
+    rendered in one language (catalogue/rendered_pages.py). `digest` is
+    that of the row the page was rendered from, and of what else the
+    rendering read: a page whose digest is no longer the row's is never
+    served, so nothing here needs to be told what changed."""
+
+    component = models.ForeignKey(
+        Component, on_delete=models.CASCADE, related_name="rendered_pages"
+    )
+    language = models.CharField(max_length=8)
+    digest = models.CharField(max_length=32)
+    # The component's slug when rendered: the page's address, by which it
+    # is found (with the digest, which tells a renamed component's old page).
+    slug = models.SlugField(max_length=120, db_index=False)
+    name = models.TextField()
+    summary = models.TextField()
+    provider_id = models.IntegerField(null=True)
+    head = models.TextField()
+    link = models.TextField()
+    content = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "language"],
+                name="catalogue_renderedpage_one_per_language",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["slug", "language"], name="catalogue_rendered_slug_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.language})"
+
+
 def key_figures() -> dict[str, int]:
     """The portal's headline numbers, counted from published data only."""
     network_model = Component._meta.get_field("networks").related_model

@@ -1,9 +1,7 @@
 """The public pages of the catalogue."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,7 +14,6 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject, cached_property
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -38,8 +35,13 @@ from catalogue.models import (
     ReuseCase,
     key_figures,
 )
+from catalogue.rendered_pages import (
+    ComponentPage,
+    component_page,
+    component_page_row,
+    render_content,
+)
 from catalogue.search import MATCH_COUNT_CAP, thesaurus_suggestions
-from interchange.dcat.alternates import link_header
 from interchange.publiccode.importer import import_publiccode
 from publishing import services as publishing
 from publishing.models import Action, PublicationState
@@ -52,7 +54,6 @@ from reuse_portal.page_cache import (
     until_content_changes,
 )
 from reuse_portal.pagination import DeepPaginator
-from reuse_portal.precompiled import PrecompiledLookup
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
@@ -193,83 +194,34 @@ class ComponentListView(FilterView):
         return super().render_to_response(context, **kwargs)
 
 
-# A component page's row by its slug: the query is compiled once per process.
-COMPONENT_PAGES = PrecompiledLookup(Component.objects.for_page(), "slug")
-
-
-def component_page_row(slug: str) -> Component:
-    """The published component `slug` as its page and its API answer read
-    it: one query, its lists and its successor in its row."""
-    return COMPONENT_PAGES.get(slug).with_successor_from_row()
-
-
-@dataclass(frozen=True)
-class ComponentPage:
-    """What a component's page shows, as everyone but its own organisation
-    sees it, rendered once per process, language and change: plain text
-    only, so that keeping and reading it costs little (the component with
-    its related rows was 24 KB to pickle on a first view and to unpickle on
-    every later one)."""
-
-    slug: str
-    name: str
-    summary: str
-    provider_id: int | None
-    # Its schema.org JSON-LD and its alternate representations, for the head.
-    head: SafeString
-    # The same alternates, for the Link header.
-    link: str
-    content: SafeString
-
-
 @method_decorator(cached_for_visitors, name="dispatch")
 class ComponentDetailView(DetailView):
     template_name = "catalogue/component_detail.html"
     context_object_name = "component"
 
     def get_object(self, queryset=None) -> ComponentPage:
-        # Read (one query) and rendered once per process, language and
-        # change, for signed-in visitors too. A slug that is not published
-        # raises Http404 and keeps nothing.
+        # Kept by the process until the catalogue changes, for signed-in
+        # visitors too. A slug that is not published raises Http404 and
+        # keeps nothing.
         slug = self.kwargs[self.slug_url_kwarg]
         return in_this_process_until_content_changes(
             f"component-page:{get_language()}:{get_script_prefix()}:{slug}",
-            lambda: self.read_and_render(slug),
-        )
-
-    def read_and_render(self, slug: str) -> ComponentPage:
-        try:
-            component = component_page_row(slug)
-        except Component.DoesNotExist:
-            raise Http404 from None
-        return ComponentPage(
-            slug=component.slug,
-            name=component.name,
-            summary=component.summary,
-            provider_id=component.provider_id,
-            head=render_to_string(
-                "catalogue/includes/component_head.html", {"component": component}
-            ),
-            link=link_header(component),
-            content=self.render_content(component, is_owner=False),
+            lambda: self.stored_or_rendered(slug),
         )
 
     @staticmethod
-    def render_content(component: Component, *, is_owner: bool) -> str:
-        context = {
-            "component": component,
-            "is_owner": is_owner,
-            "contact_email": settings.CONTACT_EMAIL,
-            **{name: component.listed(name) for name in Component.LISTED},
-        }
-        return render_to_string("catalogue/includes/component_content.html", context)
+    def stored_or_rendered(slug: str) -> ComponentPage:
+        try:
+            return component_page(slug)
+        except Component.DoesNotExist:
+            raise Http404 from None
 
     def get_context_data(self, **kwargs) -> dict:
         page = self.object
         organisation = getattr(self.request.user, "organisation_id", None)
         if organisation and organisation == page.provider_id:
             # Its own organisation may propose a change: the row is read again.
-            content = self.render_content(component_page_row(page.slug), is_owner=True)
+            content = render_content(component_page_row(page.slug), is_owner=True)
         else:
             content = page.content
         return super().get_context_data(content=content, **kwargs)

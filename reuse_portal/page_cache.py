@@ -47,7 +47,11 @@ STAMP_KEY = "page-cache:catalogue-stamp"
 # The apps whose content public pages show.
 CONTENT_APPS = ("catalogue", "networks", "programme", "publishing", "impact", "news")
 # Derived from the content, never shown: rebuilding it changes no page.
-DERIVED_MODELS = ("catalogue.SearchWord", "networks.JoinRequest")
+DERIVED_MODELS = (
+    "catalogue.SearchWord",
+    "catalogue.RenderedComponentPage",
+    "networks.JoinRequest",
+)
 
 
 # This process's copies (pickled, so every reader gets its own response).

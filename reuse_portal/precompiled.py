@@ -76,6 +76,12 @@ class PrecompiledLookup:
             raise queryset.model.DoesNotExist
         return rows[0]
 
+    def sql(self) -> tuple[str, str]:
+        """The database a lookup runs on now, and its SQL there, with one
+        parameter left: the looked-up value. For a query built around it."""
+        database = self.queryset.db
+        return database, self._compiled_for(database).sql
+
     def _compiled_for(self, database: str) -> _Compiled:
         # Per database (the replica's) and language, in case a queryset
         # names the current language's fields.

@@ -19,8 +19,8 @@ from catalogue.models import (
     PublicationState,
     ReuseCase,
 )
+from catalogue.rendered_pages import component_page_row
 from catalogue.serializers import ComponentSerializer, ComponentSummarySerializer
-from catalogue.views import component_page_row
 from tests.factories import (
     make_building_block,
     make_component,

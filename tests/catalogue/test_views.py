@@ -177,9 +177,11 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
         make_reuse_case(components=[component], organisations=reusing[-2:])
         network.components.add(component)
 
-    # The component with provider, block, domain, collaboration model, reuse
-    # count, successor and every list its page shows.
-    with django_assert_num_queries(1):
+    # Whether a current rendering is stored (none is yet); the component with
+    # provider, block, domain, collaboration model, reuse count, successor
+    # and every list its page shows; the rendering stored (in a savepoint,
+    # since a failed write must not end the request's transaction).
+    with django_assert_num_queries(5):
         response = client.get(component.get_absolute_url())
 
     assert response.status_code == 200
@@ -189,6 +191,12 @@ def test_the_component_page_makes_a_fixed_number_of_queries(
     page = response.content.decode()
     # Each reuse case with both its organisations, linked.
     assert all(f'href="{reuser.get_absolute_url()}"' in page for reuser in reusing)
+
+    # A process that has kept nothing of it reads the stored rendering.
+    page_cache.forget_local_copies()
+    with django_assert_num_queries(1):
+        stored = client.get(component.get_absolute_url())
+    assert article(stored) == article(response)
 
     # Then, until the catalogue changes, the component and its content come
     # from the cache, also for signed-in visitors (whose pages are not cached).
