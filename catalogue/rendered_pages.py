@@ -106,7 +106,12 @@ def component_page(slug: str) -> ComponentPage:
     if page is None:
         component = component_page_row(slug)
         page = render(component)
-        store([_to_keep(component, page, digest)])
+        try:
+            store([_to_keep(component, page, digest)])
+        except DatabaseError:
+            # A read-only database, a timeout: the page is rendered again
+            # next time.
+            logger.warning("A component page could not be stored", exc_info=True)
     return page
 
 
@@ -163,6 +168,7 @@ def _stored(slug: str) -> tuple[str, ComponentPage | None]:
         # change in between, the page would be stored under the old digest,
         # never served, and rendered again.
         return digest, None
+    # HTML the templates rendered, escaping what they were given.
     page = ComponentPage(
         slug, name, summary, provider_id, mark_safe(head), link, mark_safe(content)
     )
@@ -181,24 +187,17 @@ def _to_keep(
 
 
 def store(pages: list[RenderedComponentPage]) -> None:
-    """Keep `pages`, replacing any earlier rendering in their language. A
-    page that cannot be stored (a read-only database, a timeout) is still
-    served: it is rendered again next time."""
+    """Keep `pages`, replacing any earlier rendering in their language. In a
+    savepoint: a write that fails leaves the caller's transaction usable."""
     if not pages:
         return
-    try:
-        with transaction.atomic():
-            RenderedComponentPage.objects.bulk_create(
-                pages,
-                update_conflicts=True,
-                unique_fields=["component", "language"],
-                update_fields=[
-                    "digest",
-                    *(field.name for field in fields(ComponentPage)),
-                ],
-            )
-    except DatabaseError:
-        logger.warning("Component pages could not be stored", exc_info=True)
+    with transaction.atomic():
+        RenderedComponentPage.objects.bulk_create(
+            pages,
+            update_conflicts=True,
+            unique_fields=["component", "language"],
+            update_fields=["digest", *(field.name for field in fields(ComponentPage))],
+        )
 
 
 def rendering_salt() -> str:

@@ -204,13 +204,14 @@ def test_signed_links_are_never_served_past_half_their_lifetime(client, monkeypa
     assert len(writes_of_stored_pages(past)) == 1
 
 
+def refuse_writes(*args, **kwargs):
+    raise DatabaseError("cannot execute INSERT in a read-only transaction")
+
+
 def test_a_page_that_cannot_be_stored_is_still_served(client, monkeypatch):
     component = make_component(name_nl="Toch getoond")
 
-    def refuse(*args, **kwargs):
-        raise DatabaseError("cannot execute INSERT in a read-only transaction")
-
-    monkeypatch.setattr(RenderedComponentPage.objects, "bulk_create", refuse)
+    monkeypatch.setattr(RenderedComponentPage.objects, "bulk_create", refuse_writes)
     response = client.get(component.get_absolute_url())
 
     assert response.status_code == 200
@@ -270,3 +271,11 @@ def test_its_own_organisation_still_sees_its_own_version(client):
         edit = reverse("catalogue:component-edit", args=[component.slug])
     assert edit in article(own)
     assert edit not in article(others)
+
+
+def test_the_command_says_when_it_cannot_store_what_it_rendered(monkeypatch):
+    make_component()
+    monkeypatch.setattr(RenderedComponentPage.objects, "bulk_create", refuse_writes)
+
+    with pytest.raises(DatabaseError, match="read-only"):
+        render_ahead("nl")
