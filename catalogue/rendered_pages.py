@@ -115,12 +115,26 @@ def component_page(slug: str) -> ComponentPage:
     return page
 
 
-def render_pages_not_current(batch_size: int = 200) -> tuple[int, int]:
+@dataclass(frozen=True)
+class RenderedAhead:
+    rendered: int
+    current: int
+    # Stored pages of components no longer published: never served, deleted.
+    dropped: int
+
+
+def render_pages_not_current(batch_size: int = 200) -> RenderedAhead:
     """Render and store, in the current language, the page of every
-    published component not stored current. Returns how many were rendered
-    and how many were current already."""
+    published component not stored current, and delete the pages of those
+    no longer published."""
+    published = Component.objects.published()
+    dropped, _by_model = (
+        RenderedComponentPage.objects.filter(language=get_language())
+        .exclude(component__in=published)
+        .delete()
+    )
     rendered, current, batch = 0, 0, []
-    slugs = Component.objects.published().values_list("slug", flat=True)
+    slugs = published.values_list("slug", flat=True)
     for slug in slugs.iterator(chunk_size=2000):
         try:
             digest, page = _stored(slug)
@@ -136,7 +150,7 @@ def render_pages_not_current(batch_size: int = 200) -> tuple[int, int]:
             store(batch)
             batch = []
     store(batch)
-    return rendered, current
+    return RenderedAhead(rendered, current, dropped)
 
 
 def _stored(slug: str) -> tuple[str, ComponentPage | None]:

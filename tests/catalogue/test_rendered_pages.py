@@ -238,18 +238,24 @@ def test_the_command_renders_ahead_every_page_not_current_and_only_those(client)
     make_component(publication_state=PublicationState.SUBMITTED)
 
     assert render_ahead() == (
-        "nl: 3 rendered, 0 already current\n"
-        "fr: 3 rendered, 0 already current\n"
-        "en: 3 rendered, 0 already current\n"
+        "nl: 3 rendered, 0 already current, 0 no longer published deleted\n"
+        "fr: 3 rendered, 0 already current, 0 no longer published deleted\n"
+        "en: 3 rendered, 0 already current, 0 no longer published deleted\n"
     )
-    assert render_ahead("nl") == "nl: 0 rendered, 3 already current\n"
+    assert render_ahead("nl") == (
+        "nl: 0 rendered, 3 already current, 0 no longer published deleted\n"
+    )
 
     # A renamed component: its page, and the pages that name it.
     used.name_nl = "Nieuwe naam"
     used.save()
-    assert render_ahead("nl") == "nl: 3 rendered, 0 already current\n"
+    assert render_ahead("nl") == (
+        "nl: 3 rendered, 0 already current, 0 no longer published deleted\n"
+    )
     unrelated = make_component()
-    assert render_ahead("nl") == "nl: 1 rendered, 3 already current\n"
+    assert render_ahead("nl") == (
+        "nl: 1 rendered, 3 already current, 0 no longer published deleted\n"
+    )
 
     # What the command stored is what a view reads, with one query.
     with CaptureQueriesContext(connection) as view:
@@ -257,6 +263,23 @@ def test_the_command_renders_ahead_every_page_not_current_and_only_those(client)
     assert len(view) == 1
     assert "Nieuwe naam" in article(page)
     assert unrelated.rendered_pages.count() == 1
+
+    # A component taken back: its stored pages go, language by language (and
+    # the page of the one it used, which listed it, is rendered again).
+    withdrawn = users[1]
+    withdraw(withdrawn)
+    assert render_ahead("nl") == (
+        "nl: 1 rendered, 2 already current, 1 no longer published deleted\n"
+    )
+
+    def stored_languages() -> list[str]:
+        return sorted(withdrawn.rendered_pages.values_list("language", flat=True))
+
+    assert stored_languages() == ["en", "fr"]
+    assert render_ahead("fr") == (
+        "fr: 3 rendered, 0 already current, 1 no longer published deleted\n"
+    )
+    assert stored_languages() == ["en"]
 
 
 def test_its_own_organisation_still_sees_its_own_version(client):

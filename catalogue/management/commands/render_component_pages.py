@@ -8,8 +8,9 @@ from catalogue.rendered_pages import render_pages_not_current
 class Command(BaseCommand):
     help = (
         "Render ahead of visitors the page of every published component that "
-        "is not stored current (after a deploy or a catalogue load). Pages "
-        "already current are left alone, so it is safe to run again."
+        "is not stored current (after a deploy or a catalogue load), and "
+        "delete those of components no longer published. Pages already "
+        "current are left alone, so it is safe to run again."
     )
 
     def add_arguments(self, parser) -> None:
@@ -23,5 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, language: list[str] | None, **options) -> None:
         for code in language or [code for code, _name in settings.LANGUAGES]:
             with translation.override(code):
-                rendered, current = render_pages_not_current()
-            self.stdout.write(f"{code}: {rendered} rendered, {current} already current")
+                done = render_pages_not_current()
+            self.stdout.write(
+                f"{code}: {done.rendered} rendered, {done.current} already current, "
+                f"{done.dropped} no longer published deleted"
+            )
