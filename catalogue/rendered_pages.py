@@ -215,27 +215,32 @@ def store(pages: list[RenderedComponentPage]) -> None:
 
 
 def rendering_salt() -> str:
-    """What a page's rendering reads besides its row."""
+    """What a page's rendering reads besides its row: the code, the
+    language, and the settings a deploy may change without changing the
+    code (the site's address in the JSON-LD, the contact address, where
+    the logos' links point)."""
     return "\n".join(
         [
             rendering_sources_version(),
             get_language(),
             get_script_prefix(),
+            settings.SITE_URL,
             settings.CONTACT_EMAIL,
-            str(signed_links_period()),
+            uploads_address(),
         ]
     )
 
 
-def signed_links_period() -> int:
-    """When uploads are on object storage that signs each link for a while
-    (AWS_QUERYSTRING_AUTH), a page holds its logo's signed link: it must be
-    rendered again before the link expires. The number of the half-lifetime
-    of a link we are in, so that a page is never served with a link that has
-    less than half its lifetime left; 0 when links do not expire."""
-    if not getattr(default_storage, "querystring_auth", False):
-        return 0
-    return int(time.time() // max(default_storage.querystring_expire // 2, 1))
+def uploads_address() -> str:
+    """Where the logos' links point. When object storage signs each link
+    for a while (AWS_QUERYSTRING_AUTH), a page holds a signed link and must
+    be rendered again before it expires: instead, the number of the half of
+    a link's lifetime we are in, so that no page is served with a link that
+    has less than half its lifetime left."""
+    if getattr(default_storage, "querystring_auth", False):
+        half_lifetime = max(default_storage.querystring_expire // 2, 1)
+        return f"signed links, period {int(time.time() // half_lifetime)}"
+    return default_storage.url("logos/")
 
 
 @cache

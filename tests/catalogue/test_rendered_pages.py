@@ -157,15 +157,29 @@ def test_a_slug_given_up_and_taken_again_shows_its_new_component(client):
     assert "Eerste" not in page
 
 
-def test_what_the_rendering_reads_besides_the_row_is_in_the_digest(client, settings):
-    # Without an e-mail address of its own or of its provider, a component
-    # sends its visitors to the programme's.
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        # Where a component without an e-mail address of its own or of its
+        # provider sends its visitors.
+        ("CONTACT_EMAIL", "hergebruik@example.org"),
+        # The address of the page in its JSON-LD.
+        ("SITE_URL", "https://hergebruik.example.org"),
+        # Its logo's link.
+        ("MEDIA_URL", "https://uploads.example.org/"),
+    ],
+)
+def test_settings_a_deploy_may_change_are_in_the_digest(
+    client, settings, setting, value
+):
     component = make_component(provider=make_provider(contact_email=""))
+    component.logo.name = "logos/handtekening.png"
+    component.save()
     address = component.get_absolute_url()
-    assert settings.CONTACT_EMAIL in article(client.get(address))
+    assert value not in client.get(address).content.decode()
 
-    settings.CONTACT_EMAIL = "hergebruik@example.org"
-    assert "hergebruik@example.org" in article(view_in_another_process(client, address))
+    setattr(settings, setting, value)
+    assert value in view_in_another_process(client, address).content.decode()
 
 
 def test_the_digest_covers_the_code_templates_translations_and_libraries(settings):
