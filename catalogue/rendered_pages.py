@@ -140,12 +140,12 @@ def render_pages_not_current(batch_size: int = 200) -> RenderedAhead:
     for slug in slugs.iterator(chunk_size=2000):
         try:
             digest, page = _stored(slug)
-            component = None if page else component_page_row(slug)
+            if page is not None:
+                current += 1
+                continue
+            component = component_page_row(slug)
         except Component.DoesNotExist:
             continue  # withdrawn in the meantime
-        if component is None:
-            current += 1
-            continue
         batch.append(_to_keep(component, render(component), digest))
         rendered += 1
         if len(batch) == batch_size:
@@ -258,10 +258,12 @@ def rendering_sources_version() -> str:
 
 
 def rendering_sources() -> list[Path]:
-    """The files of the project's own apps, templates and translations, and
-    the pinned versions of every library."""
+    """The files of the project's own apps and package, templates and
+    translations, and the pinned versions of every library."""
     base = Path(settings.BASE_DIR)
     folders = [Path(config.path) for config in apps.get_app_configs()]
+    # The project's package (settings, addresses, template tags): no app.
+    folders.append(Path(sys.modules[settings.SETTINGS_MODULE].__file__).parent)
     folders += [Path(folder) for folder in settings.LOCALE_PATHS]
     folders += [
         Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]
