@@ -40,6 +40,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+import reuse_portal
 from catalogue.models import Component, RenderedComponentPage
 from interchange.dcat.alternates import link_header
 from reuse_portal.precompiled import PrecompiledLookup
@@ -263,7 +264,7 @@ def rendering_sources() -> list[Path]:
     base = Path(settings.BASE_DIR)
     folders = [Path(config.path) for config in apps.get_app_configs()]
     # The project's package (settings, addresses, template tags): no app.
-    folders.append(Path(sys.modules[settings.SETTINGS_MODULE].__file__).parent)
+    folders.append(Path(reuse_portal.__file__).parent)
     folders += [Path(folder) for folder in settings.LOCALE_PATHS]
     folders += [
         Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]

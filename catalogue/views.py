@@ -50,6 +50,7 @@ from reuse_portal.page_cache import (
     address_digest,
     cached_for_everyone,
     cached_for_visitors,
+    cached_for_visitors_by_each_process,
     in_this_process_until_content_changes,
     until_content_changes,
 )
@@ -194,7 +195,7 @@ class ComponentListView(FilterView):
         return super().render_to_response(context, **kwargs)
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(cached_for_visitors_by_each_process, name="dispatch")
 class ComponentDetailView(DetailView):
     template_name = "catalogue/component_detail.html"
     context_object_name = "component"

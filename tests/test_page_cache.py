@@ -2,6 +2,7 @@
 as soon as the content changes, never for someone signed in."""
 
 import time
+from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache, caches
@@ -223,6 +224,61 @@ def test_a_worker_serves_its_own_copy_of_a_page_without_the_shared_cache(
 
     assert "Formulieren" in response.content.decode()
     assert shared_reads == []
+
+
+def shared_pages_written_while(visit: Callable[[], object], monkeypatch) -> list[str]:
+    """The keys of the pages written to the shared cache during `visit()`."""
+    written = []
+    write = cache.set
+
+    def recording(key, value, *args, **kwargs):
+        written.append(key)
+        return write(key, value, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "set", recording)
+        visit()
+    return [
+        key
+        for key in written
+        if key.startswith("page-cache:") and key != page_cache.STAMP_KEY
+    ]
+
+
+def test_a_component_page_is_kept_by_the_process_and_never_in_the_shared_cache(
+    client, monkeypatch, django_assert_num_queries
+):
+    # Its rendering is stored in the database already, and any process reads
+    # it back with one query (catalogue/rendered_pages.py). A shared copy
+    # cost a write of some 40 KB at the first view of each of 100,000 pages,
+    # and a crawler's walk through them pushed the catalogue's counts out of
+    # the database cache.
+    component = make_component(name_nl="Formulieren")
+
+    written = shared_pages_written_while(
+        lambda: client.get(component.get_absolute_url()), monkeypatch
+    )
+
+    assert written == []
+    with django_assert_num_queries(0):
+        response = client.get(component.get_absolute_url())
+    assert "Formulieren" in response.content.decode()
+    # The catalogue's pages, few and costly, are still shared by every worker.
+    assert shared_pages_written_while(lambda: client.get("/nl/catalogue/"), monkeypatch)
+
+
+def test_a_component_page_rendered_by_another_worker_is_read_from_the_store(
+    client, django_assert_num_queries
+):
+    component = make_component(name_nl="Formulieren")
+    client.get(component.get_absolute_url())
+    # This worker starts with nothing of its own, under the same stamp.
+    page_cache.local_copies.clear()
+
+    with override_settings(STAMP_RECHECK_SECONDS=60), django_assert_num_queries(1):
+        response = client.get(component.get_absolute_url())
+
+    assert "Formulieren" in response.content.decode()
 
 
 def test_a_change_made_by_another_worker_shows_within_the_recheck_time(
