@@ -420,20 +420,22 @@ def count_queries(
 
 def statement_counts(captured: list[dict]) -> tuple[int, int]:
     """The statements of a request (without BEGIN, COMMIT, savepoints), and
-    how many of them read or write the database cache table."""
+    how many of them read or write a database cache table (pages and values,
+    rate-limit counts)."""
     from django.conf import settings
 
-    backend = settings.CACHES["default"]
-    cache_table = backend["LOCATION"] if "DatabaseCache" in backend["BACKEND"] else ""
+    cache_tables = [
+        f'"{backend["LOCATION"]}"'
+        for backend in settings.CACHES.values()
+        if "DatabaseCache" in backend["BACKEND"]
+    ]
     statements = [
         query["sql"]
         for query in captured
         if query["sql"].split(" ", 1)[0]
         not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
     ]
-    in_cache = sum(
-        bool(cache_table) and f'"{cache_table}"' in sql for sql in statements
-    )
+    in_cache = sum(any(table in sql for table in cache_tables) for sql in statements)
     return len(statements), in_cache
 
 
@@ -931,8 +933,8 @@ def report(
         "the same run (how many L2 or L3 requests one request of the endpoint "
         "costs). SQL/req: statements of one request (without BEGIN/COMMIT), "
         "counted in process after a first one, through the same middleware; "
-        "(n cache): how many of them read or write the database cache table "
-        "(rate-limit counters, throttles, cached pages).",
+        "(n cache): how many of them read or write the database cache tables "
+        "(cached pages and values, rate-limit counts).",
         "",
     ]
     if "no-cache" in options.passes:

@@ -2,8 +2,9 @@
 
 One notion of "the client" for every limit: the API's throttles
 (reuse_portal/rest.py), the page rate limit below and django-axes' login
-lockouts all call client_address(). Counters live in the shared cache
-(settings.CACHES), so a limit holds across workers and servers.
+lockouts all call client_address(). Counters live in the shared cache of
+their own (settings.CACHES["limits"]), so a limit holds across workers and
+servers, and no kept page ever pushes a count out.
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ from collections.abc import Callable
 from functools import cache as memoize
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.connection import ConnectionProxy
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Each thread's connection to the shared counts, as django.core.cache.cache
+# is to the default cache.
+shared_counts = ConnectionProxy(caches, "limits")
 
 
 def client_address(request: HttpRequest) -> str:
@@ -140,14 +145,14 @@ class WindowCounts:
         request may create the key, or it may expire between the calls:
         then the count starts again."""
         try:
-            return cache.incr(key, count)
+            return shared_counts.incr(key, count)
         except ValueError:
-            if cache.add(key, count, timeout=period):
+            if shared_counts.add(key, count, timeout=period):
                 return count
         try:
-            return cache.incr(key, count)
+            return shared_counts.incr(key, count)
         except ValueError:
-            cache.set(key, count, timeout=period)
+            shared_counts.set(key, count, timeout=period)
             return count
 
 

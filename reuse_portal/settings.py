@@ -322,15 +322,24 @@ elif os.environ.get("EMAIL_FILE_PATH"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ReUse <noreply@localhost>")
-# One cache shared by every worker and server: Redis when REDIS_URL is set,
-# else a table of the database. It holds the throttles' counters and the
-# pages kept for anonymous visitors (reuse_portal/page_cache.py).
+# Caches shared by every worker and server: Redis when REDIS_URL is set,
+# else tables of the database. "default" holds the pages kept for anonymous
+# visitors and the values computed once per change of the content
+# (reuse_portal/page_cache.py); "limits" the counts of the rate limits
+# (reuse_portal/clients.py). Apart, because a full cache deletes entries to
+# make room: pages kept for a crawler must never delete a client's count,
+# which would let the client start again from zero.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "limits",
+        },
     }
 else:
     CACHES = {
@@ -338,13 +347,21 @@ else:
             # Django's DatabaseCache, writing in one statement.
             "BACKEND": "reuse_portal.cache.UpsertDatabaseCache",
             "LOCATION": "portal_cache",
-            # Django's default of 300 is soon passed (pages, results,
-            # component rows, API answers, rate-limit counts): past it, every
-            # write deletes a third of the entries, the counts included.
+            # Django's default of 300 is soon passed (pages, results, API
+            # answers): past it, every write deletes a third of the entries.
             "OPTIONS": {
                 "MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))
             },
-        }
+        },
+        "limits": {
+            "BACKEND": "reuse_portal.cache.UpsertDatabaseCache",
+            "LOCATION": "portal_limits",
+            # A count per client, scope and window; the windows that have
+            # ended are deleted whenever the table is found full.
+            "OPTIONS": {
+                "MAX_ENTRIES": int(os.environ.get("LIMITS_MAX_ENTRIES", "100000"))
+            },
+        },
     }
 # How long an anonymous visitor's page is kept at most; any change to the
 # content makes it stale at once. 0 turns the page cache off.
@@ -438,7 +455,7 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 
 # --- Throttling and faults ---
-# Every limit counts in the shared cache (CACHES above), so it holds across
+# Every limit counts in the shared "limits" cache (CACHES above), so it holds across
 # workers and servers, and knows the client by reuse_portal.clients.client_address.
 # Reverse proxies in front of the portal, each appending to X-Forwarded-For
 # the address it got the request from. 0: clients connect directly and

@@ -63,7 +63,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # In-process tests count queries and see their own data at once: no
     # cache table, no page cache (tests/test_page_cache.py turns it on).
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "limits",
+        },
     }
     settings.PAGE_CACHE_SECONDS = 0
     # Tests empty the shared cache between requests: the stamp is read from
@@ -294,10 +298,14 @@ def fresh_caches():
 
 @pytest.fixture(autouse=True)
 def fresh_rate_counts():
-    """Each test's rate limits count its own requests: what this process has
-    counted but not yet added to the (cleared) cache is forgotten too."""
+    """Each test's rate limits count its own requests: the shared counts are
+    emptied, and what this process has counted but not yet added to them is
+    forgotten too."""
+    from django.core.cache import caches
+
     from reuse_portal.clients import window_counts
 
+    caches["limits"].clear()
     window_counts.forget()
 
 

@@ -98,11 +98,11 @@ def test_the_next_request_after_the_fault_is_served(client, settings, monkeypatc
 
 
 def test_a_fault_outside_the_views_is_a_503_too(quiet_client, settings, monkeypatch):
-    # The page limit and the API throttles count in the cache before any view
+    # The page limit and the API throttles count in their cache before any view
     # (request by request at limits this small).
     settings.PAGE_RATE = "10/minute"
     settings.API_ANONYMOUS_RATE = "10/minute"
-    monkeypatch.setattr("reuse_portal.clients.cache", BrokenCache())
+    monkeypatch.setattr("reuse_portal.clients.shared_counts", BrokenCache())
 
     assert_unavailable_page(quiet_client.get(reverse("catalogue:home")), settings)
     assert_unavailable_problem(quiet_client.get("/api/v1/stats/"), settings)

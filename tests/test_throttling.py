@@ -3,27 +3,26 @@ the address the trusted proxy sets (never a raw X-Forwarded-For), count in
 the shared cache (so they hold across workers and servers), and answer 429
 with Retry-After."""
 
+import copy
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from django.core.cache import cache
-from django.test import RequestFactory
+from django.core.cache import caches
+from django.core.management import call_command
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from reuse_portal import cache as portal_cache
+from reuse_portal import settings as production_settings
 from reuse_portal.clients import WindowCounts, client_address, window_counts
 from tests.conftest import gunicorn
 from tests.factories import make_provider, make_token, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    cache.clear()
 
 
 @pytest.fixture
@@ -71,6 +70,28 @@ def test_the_api_throttle_counts_in_the_shared_cache(api, settings):
     window_counts.forget()
 
     assert [api.get("/api/v1/stats/").status_code for _ in range(2)] == [200, 429]
+
+
+def test_a_full_page_cache_never_gives_a_client_a_fresh_count(monkeypatch):
+    # The database caches as production configures them (no REDIS_URL), the
+    # pages' one full after ten entries: past it, a write deletes a third of
+    # them, the first keys in alphabetical order, as Django's backend does.
+    configured = copy.deepcopy(production_settings.CACHES)
+    configured["default"]["OPTIONS"]["MAX_ENTRIES"] = 10
+    monkeypatch.setattr(portal_cache, "CULL_CHECK_EVERY", 1)
+    with override_settings(CACHES=configured):
+        call_command("createcachetable")
+        client = "203.0.113.9"
+        this_worker = WindowCounts()
+        for _ in range(3):
+            assert this_worker.wait("api-anonymous", client, "3/minute") is None
+
+        # A crawler's pages fill the cache meanwhile.
+        for number in range(30):
+            caches["default"].set(f"page-cache:{number}", "<html>")
+
+        # Another worker knows the count from the shared cache only.
+        assert WindowCounts().wait("api-anonymous", client, "3/minute") is not None
 
 
 @pytest.mark.parametrize("workers", [1, 4])

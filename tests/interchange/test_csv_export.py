@@ -5,7 +5,6 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -20,18 +19,11 @@ from catalogue.models import (
     Tag,
 )
 from interchange.tabular.columns import HEADER
-from reuse_portal.clients import window_counts
 from tests.factories import make_building_block, make_component, make_provider
 
 pytestmark = pytest.mark.django_db
 
 HIDDEN = [state for state in PublicationState if state != PublicationState.PUBLISHED]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    window_counts.forget()
 
 
 def page_url(query: str = "", language: str = "nl") -> str:

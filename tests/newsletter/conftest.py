@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -8,11 +7,3 @@ def immediate_tasks(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
     }
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """The rate limits count in the cache: each test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
