@@ -7,7 +7,13 @@ seen for the first time. Here `set` is one PostgreSQL upsert, and the entries
 are counted on one write in CULL_CHECK_EVERY of each process: the table may
 pass MAX_ENTRIES by that many writes per process before Django's cull runs.
 
-A migration tunes the table (`tune_tables`):
+When the table is full, the expired entries go first, as in Django's
+backend, and then, here, those that expire soonest: Django's deletes the
+first keys in alphabetical order, which put the catalogue's counts (costly,
+read by every catalogue page) before any page, and fresh values before the
+stale ones of a stamp no page asks for any more (reuse_portal/page_cache.py).
+
+A migration tunes the tables (`tune_tables`):
 * UNLOGGED: its writes skip PostgreSQL's write-ahead log, which halves their
   cost. A crash empties it, which costs a cache nothing it cannot rebuild
   (the catalogue's stamp included: a new one is made). Replicas do not
@@ -72,6 +78,26 @@ class UpsertDatabaseCache(DatabaseCache):
                         expires.replace(microsecond=0)
                     ),
                 ],
+            )
+
+    def _cull(self, db, cursor, now, num) -> None:
+        if self._cull_frequency == 0:
+            self.clear()
+            return
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE expires < %s",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
+        remaining = num - cursor.rowcount
+        if remaining > self._max_entries:
+            # The table's index on `expires` (createcachetable makes it)
+            # finds them without sorting the table.
+            cursor.execute(
+                f"DELETE FROM {table} WHERE cache_key IN ("
+                f"SELECT cache_key FROM {table} ORDER BY expires LIMIT %s)",
+                [remaining // self._cull_frequency],
             )
 
 

@@ -73,20 +73,22 @@ def test_a_full_table_is_culled_when_the_entries_are_counted(cache, monkeypatch)
     monkeypatch.setattr(portal_cache, "CULL_CHECK_EVERY", 10**6)
     monkeypatch.setattr(cache, "_max_entries", 9)
     monkeypatch.setattr(cache, "_cull_frequency", 3)
-    for n in range(10):
-        cache.set(f"entry-{n}", n, timeout=60)
+    # Written in the reverse order of their names, entry-9 first: the one
+    # that expires soonest has the last name.
+    for n in reversed(range(10)):
+        cache.set(f"entry-{n}", n, timeout=600 - n)
     cache.set("expired", "stale", timeout=-1)
     assert entries_in_the_table() == 11  # not counted: not culled
 
     monkeypatch.setattr(portal_cache, "CULL_CHECK_EVERY", 1)
-    cache.set("last", "kept", timeout=60)
+    cache.set("last", "kept", timeout=600)
 
-    # 11 entries, more than 9: the expired one goes, then a third of the other
-    # ten (Django's cull: the first keys in alphabetical order).
+    # 11 entries, more than 9: the expired one goes, then the third of the
+    # other ten that expire soonest (Django's cull would take the first
+    # keys in alphabetical order: entry-0, -1 and -2).
     assert entries_in_the_table() == 11 - 1 - 3 + 1
     assert cache.get("last") == "kept"
-    assert cache.get("entry-9") == 9
-    assert cache.get("entry-0") is None
+    assert [cache.get(f"entry-{n}") for n in range(10)] == [*range(7), None, None, None]
 
 
 def entries_in_the_table() -> int:
@@ -95,7 +97,8 @@ def entries_in_the_table() -> int:
         return cursor.fetchone()[0]
 
 
-def test_the_cache_table_skips_the_write_ahead_log_and_compression(cache):
+@pytest.mark.parametrize("table", ["portal_cache", "portal_limits"])
+def test_the_cache_tables_skip_the_write_ahead_log_and_compression(cache, table):
     portal_cache.tune_tables("default")
 
     with connection.cursor() as cursor:
@@ -103,7 +106,7 @@ def test_the_cache_table_skips_the_write_ahead_log_and_compression(cache):
             "SELECT relpersistence, attstorage FROM pg_class"
             " JOIN pg_attribute ON attrelid = pg_class.oid"
             " WHERE relname = %s AND attname = 'value'",
-            [cache._table],
+            [table],
         )
         persistence, storage = cursor.fetchone()
     assert (persistence, storage) == ("u", "e")
