@@ -1,10 +1,12 @@
 """The shared cache in the database: what Django's backend does, in fewer
 statements."""
 
+import threading
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -67,6 +69,45 @@ def test_the_rest_of_the_backend_still_works(cache):
     assert cache.get_many(["a", "b", "count"]) == {"a": 1, "b": 2, "count": 3}
     cache.delete("a")
     assert cache.get("a") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_increments_from_many_workers_at_once_are_all_counted(cache):
+    # The rate limits' shared counts: each worker's thread adds its requests
+    # with incr(), on a connection of its own.
+    cache.set("count", 0, timeout=60)
+
+    def add_one_at_a_time() -> None:
+        try:
+            for _ in range(25):
+                cache.incr("count")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add_one_at_a_time) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert cache.get("count") == 100
+
+
+def test_an_increment_keeps_the_expiry_of_the_count(cache):
+    # A count belongs to its window: adding to it must not keep it longer.
+    cache.set("count", 1, timeout=60)
+    cache.incr("count", 5)
+
+    assert cache.get("count") == 6
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT expires - now() FROM portal_cache WHERE cache_key LIKE %s",
+            ["%count"],
+        )
+        (left,) = cursor.fetchone()
+    assert left.total_seconds() <= 60
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("no such count")
 
 
 def test_a_full_table_is_culled_when_the_entries_are_counted(cache, monkeypatch):
