@@ -96,10 +96,7 @@ bind = os.environ.get("GUNICORN_BIND") or (
 # 100,000 components gave p99 125 and 130 ms against 208 and 243 with four,
 # in runs taken in turn (bench/results/*-t2-* and *-t4-*). More threads pay
 # where requests wait on something slower than PostgreSQL.
-# The portal's gthread (reuse_portal/workers.py) accepts a connection only
-# while one of its threads is free: kept-alive connections, which stay with
-# the worker that took them, spread over the workers.
-worker_class = "reuse_portal.workers.BalancedThreadWorker"
+worker_class = "gthread"
 workers = _int("WEB_CONCURRENCY", max(2, 2 * _cores()))
 threads = _int("GUNICORN_THREADS", 2)
 # Connections a worker holds at once, busy or idle; past that, new ones wait

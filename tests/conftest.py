@@ -140,13 +140,6 @@ def wait_until_serving(
 @contextmanager
 def gunicorn(env: dict[str, str]) -> Iterator[str]:
     """Serve the portal with gunicorn on a free loopback port; yields its URL."""
-    with gunicorn_server(env) as (url, _server):
-        yield url
-
-
-@contextmanager
-def gunicorn_server(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen]]:
-    """gunicorn(), yielding its URL and its master process too."""
     port = free_port()
     # A file, not a pipe: a pipe nobody reads fills up and blocks the server.
     log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
@@ -166,7 +159,7 @@ def gunicorn_server(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(server, f"{url}/healthz", log)
-        yield url, server
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
