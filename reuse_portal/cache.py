@@ -5,7 +5,7 @@ table's entries (to cull it when full), then, in a transaction, looks the key
 up and inserts or updates it. That was a sixth of the cost of a component page
 seen for the first time. Here `set` is one PostgreSQL upsert, and the entries
 are counted on one write in CULL_CHECK_EVERY of each process: the table may
-pass MAX_ENTRIES by that many writes per process before Django's cull runs.
+pass MAX_ENTRIES by that many writes per process before the cull runs.
 
 When the table is full, the expired entries go first, as in Django's
 backend, and then, here, those that expire soonest: Django's deletes the
@@ -81,7 +81,7 @@ class UpsertDatabaseCache(DatabaseCache):
     def incr(self, key, delta=1, version=None) -> int:
         """Django's adds `delta` to what it has read, then writes the sum
         with the default timeout: two workers adding at once wrote the same
-        sum (a third of the additions of four threads were lost), and a
+        sum (four threads adding 100 at once counted 33), and a
         rate limit's count outlived its window. Here the entry is locked
         while it is read and rewritten, and keeps its expiry."""
         key = self.make_and_validate_key(key, version=version)
