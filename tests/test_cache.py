@@ -107,7 +107,7 @@ def test_an_increment_keeps_the_expiry_of_the_count(cache):
         (left,) = cursor.fetchone()
     assert left.total_seconds() <= 60
     with pytest.raises(ValueError, match="not found"):
-        cache.incr("no such count")
+        cache.incr("no-such-count")
 
 
 def test_a_full_table_is_culled_when_the_entries_are_counted(cache, monkeypatch):
