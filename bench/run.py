@@ -190,6 +190,31 @@ def rss_of_workers(master: int) -> list[tuple[int, int]]:
     return sorted(found)
 
 
+def cpu_seconds_of(pids: Sequence[int]) -> float:
+    """User and system CPU time the processes have used so far, from /proc
+    (a process gone since counts nothing)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        # After the command's name, which may hold spaces: utime and stime
+        # are the 12th and 13th fields.
+        fields = stat.rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time every process on the machine has used so far, all cores
+    (idle and I/O wait left out), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 # The endpoints ------------------------------------------------------------------
 
 
@@ -709,6 +734,9 @@ class Server:
     def workers(self) -> list[tuple[int, int]]:
         return rss_of_workers(self.process.pid)
 
+    def workers_cpu_seconds(self) -> float:
+        return cpu_seconds_of([pid for pid, _rss in self.workers()])
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -746,6 +774,7 @@ def wrk(
         target,
         *extra,
     ]
+    workers_cpu, machine_cpu = server.workers_cpu_seconds(), machine_cpu_seconds()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -757,6 +786,8 @@ def wrk(
     except subprocess.TimeoutExpired:
         process.kill()
         raise
+    workers_cpu = server.workers_cpu_seconds() - workers_cpu
+    machine_cpu = machine_cpu_seconds() - machine_cpu
     if process.returncode:
         raise SystemExit(f"wrk failed ({process.returncode}):\n{errors}")
     for line in output.splitlines():
@@ -767,6 +798,11 @@ def wrk(
                 result[key] for key in ("connect", "read", "write", "timeout", "non2xx")
             )
             result["spread"] = spread
+            # CPU per answer, whichever worker gave it: unlike req/s, it does
+            # not depend on how the connections fell on the workers.
+            answers = max(result["requests"], 1)
+            result["workers_cpu_us"] = workers_cpu / answers * 1e6
+            result["machine_cpu_us"] = machine_cpu / answers * 1e6
             return result
     raise SystemExit(f"no result from wrk:\n{output}")
 
@@ -799,7 +835,7 @@ def measure(
             f"{label:>8} {endpoint.name:<38} {result['rps']:7.1f} req/s "
             f"({result['requests']}) p50 {result['p50_us'] / 1000:6.0f} ms "
             f"p99 {result['p99_us'] / 1000:6.0f} ms errors {result['errors']} "
-            f"drained in {result['drain_s']:.0f}s "
+            f"drained in {result['drain_s']:.0f}s CPU µs/req {cpu_text(result)} "
             f"connections per worker {spread_text(result)}"
         )
 
@@ -809,6 +845,12 @@ def measure(
 
 def milliseconds(microseconds: float) -> str:
     return f"{microseconds / 1000:.1f}"
+
+
+def cpu_text(result: dict) -> str:
+    """CPU per answer: the gunicorn workers' / every process's (wrk,
+    gunicorn, PostgreSQL)."""
+    return f"{result['workers_cpu_us']:.0f} / {result['machine_cpu_us']:.0f}"
 
 
 def spread_text(result: dict) -> str:
@@ -821,8 +863,8 @@ def table(
 ) -> list[str]:
     rows = [
         "| Endpoint | Path | req/s | requests | p50 ms | p99 ms | errors | SQL/req "
-        "| cost ×L2 | cost ×L3 | connections per worker |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| cost ×L2 | cost ×L3 | CPU µs/req workers / all | connections per worker |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for endpoint in items:
         result = endpoint.results.get(label)
@@ -852,7 +894,7 @@ def table(
             f"| {endpoint.name} | `{endpoint.path}` | {result['rps']:.1f} "
             f"| {result['requests']} | {latency} "
             f"| {result['errors']} | {queries_text} | {cost(l2)} | {cost(l3)} "
-            f"| {spread_text(result)} |"
+            f"| {cpu_text(result)} | {spread_text(result)} |"
         )
     return rows
 
@@ -990,18 +1032,27 @@ def report(
                 "## L2 under Django's stock middleware (startproject's list)",
                 "",
                 "| Endpoint | req/s | p50 ms | p99 ms | errors | SQL/req "
-                "| stock ÷ portal's L2 | connections per worker |",
+                "| CPU µs/req workers / all | connections per worker |",
                 "|---|--:|--:|--:|--:|--:|--:|--:|",
                 f"| L2-stock | {stock['rps']:.0f} | {milliseconds(stock['p50_us'])} "
                 f"| {milliseconds(stock['p99_us'])} | {stock['errors']} "
                 f"| {by_name['L2 (middleware only)'].queries.get('stock', '?')} "
-                f"| {stock['rps'] / l2['rps']:.2f} | {spread_text(stock)} |"
-                if l2
-                else "",
+                f"| {cpu_text(stock)} | {spread_text(stock)} |",
                 "",
-                "stock ÷ portal's L2: how many times faster the same view runs "
-                "without the portal's own middleware.",
-                "",
+                *(
+                    [
+                        "The portal's L2 as a share of this one: "
+                        f"{l2['rps'] / stock['rps']:.0%} by req/s, "
+                        f"{stock['machine_cpu_us'] / l2['machine_cpu_us']:.0%} "
+                        "by the CPU every process spent per answer, "
+                        f"{stock['workers_cpu_us'] / l2['workers_cpu_us']:.0%} by "
+                        "the workers' alone (the CPU figures do not depend on "
+                        "how the connections fell on the workers).",
+                        "",
+                    ]
+                    if l2
+                    else []
+                ),
             ]
     if "cache" in options.passes:
         lines += [
