@@ -207,12 +207,13 @@ def cpu_seconds_of(pids: Sequence[int]) -> float:
 
 
 def machine_cpu_seconds() -> float:
-    """CPU time every process on the machine has used so far, all cores
-    (idle and I/O wait left out), from /proc/stat."""
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
-        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    """CPU time every process on the machine has used so far, all cores,
+    from /proc/stat. Idle, I/O wait and steal (time the hypervisor gave to
+    other machines) are left out: none of them served an answer."""
+    user, nice, system, _idle, _iowait, irq, softirq = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]
     )
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 # The endpoints ------------------------------------------------------------------
