@@ -363,6 +363,12 @@ else:
             },
         },
     }
+# Sessions live in the database and are read through the default cache: one
+# cache read per signed-in request instead of an ORM query on django_session.
+# In process, a trivial signed-in request took 1.4 ms instead of 1.9. A
+# session the cache has lost (culled, emptied, Redis restarted) is read again
+# from the database, so nobody is signed out by it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long an anonymous visitor's page is kept at most; any change to the
 # content makes it stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
