@@ -3,6 +3,7 @@ request, from the database when the cache has lost it, never signed out by
 the cache."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,9 +48,9 @@ def test_a_session_the_cache_lost_is_read_from_the_database(client):
 
 def test_signing_out_ends_the_session_in_the_cache_too(client):
     client.force_login(make_user())
-    cookie = client.cookies["sessionid"].value
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     client.post("/nl/account/logout/")
-    client.cookies["sessionid"] = cookie
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
 
     assert client.get(MY_SUBMISSIONS).status_code == 302
