@@ -1,29 +1,29 @@
 from django.urls import path
 
 from discovery import feeds, views
-from reuse_portal.page_cache import cached_for_visitors
+from reuse_portal.page_cache import cached_for_everyone
 
 app_name = "discovery"
 
 urlpatterns = [
     path(
         "feeds/components/",
-        cached_for_visitors(feeds.ComponentFeed()),
+        cached_for_everyone(feeds.ComponentFeed()),
         name="component-feed",
     ),
     path(
         "feeds/components/provider/<slug:slug>/",
-        cached_for_visitors(feeds.ProviderComponentFeed()),
+        cached_for_everyone(feeds.ProviderComponentFeed()),
         name="provider-component-feed",
     ),
     path(
         "feeds/components/building-block/<slug:slug>/",
-        cached_for_visitors(feeds.BuildingBlockComponentFeed()),
+        cached_for_everyone(feeds.BuildingBlockComponentFeed()),
         name="buildingblock-component-feed",
     ),
     path(
         "feeds/components/network/<slug:slug>/",
-        cached_for_visitors(feeds.NetworkComponentFeed()),
+        cached_for_everyone(feeds.NetworkComponentFeed()),
         name="network-component-feed",
     ),
     path(

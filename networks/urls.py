@@ -1,7 +1,7 @@
 from django.urls import path
 
 from networks import feeds, views
-from reuse_portal.page_cache import cached_for_visitors
+from reuse_portal.page_cache import cached_for_everyone
 
 app_name = "networks"
 
@@ -12,17 +12,17 @@ urlpatterns = [
     # changes with the clock, not with the content.
     path(
         "networks/events/feed.atom",
-        cached_for_visitors(feeds.EventFeed()),
+        cached_for_everyone(feeds.EventFeed()),
         name="event-feed",
     ),
     path(
         "networks/events/<slug:slug>.ics",
-        cached_for_visitors(views.event_calendar),
+        cached_for_everyone(views.event_calendar),
         name="event-calendar",
     ),
     path(
         "networks/events/<slug:slug>/",
-        cached_for_visitors(views.EventDetailView.as_view()),
+        cached_for_everyone(views.EventDetailView.as_view()),
         name="event-detail",
     ),
     path(
@@ -32,12 +32,12 @@ urlpatterns = [
     ),
     path(
         "networks/<slug:slug>/events.ics",
-        cached_for_visitors(views.network_calendar),
+        cached_for_everyone(views.network_calendar),
         name="network-calendar",
     ),
     path(
         "networks/<slug:slug>/events.atom",
-        cached_for_visitors(feeds.NetworkEventFeed()),
+        cached_for_everyone(feeds.NetworkEventFeed()),
         name="network-event-feed",
     ),
     path("networks/<slug:slug>/join/", views.join, name="join"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from news.models import Article, ArticleKind
-from reuse_portal.page_cache import cached_for_everyone, cached_for_visitors
+from reuse_portal.page_cache import cached_for_everyone
 
 
 @method_decorator(cached_for_everyone, name="dispatch")
@@ -67,4 +67,4 @@ class ArticleFeed(Feed):
         return [str(item.get_kind_display())]
 
 
-article_feed = cached_for_visitors(ArticleFeed())
+article_feed = cached_for_everyone(ArticleFeed())

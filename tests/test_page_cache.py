@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from catalogue.models import CollaborationModel, Component, Provider, ReuseCase
 from networks.models import Network
@@ -19,6 +21,7 @@ from publishing.models import Action, PublicationState
 from reuse_portal import page_cache
 from tests.factories import (
     make_component,
+    make_event,
     make_network,
     make_reuse_case,
     make_user,
@@ -148,6 +151,78 @@ def test_visitors_and_signed_in_people_never_get_each_others_directory(
     assert links_for_signed_in not in signed_in_first[1]
     assert links_for_signed_in not in visitor_first[0]
     assert links_for_signed_in in visitor_first[1]
+
+
+@pytest.fixture
+def documents() -> dict[str, str]:
+    """What feed readers, calendar apps and crawlers read, and an event's
+    page: none shows anything of its reader."""
+    component = make_component()
+    network = make_network()
+    network.components.add(component)
+    event = make_event(network=network)
+    make_article(components=[component])
+    with translation.override("nl"):
+        return {
+            "sitemap index": reverse("discovery_root:sitemap"),
+            "components' sitemap": reverse(
+                "discovery_root:sitemap-section", args=["components"]
+            ),
+            "components feed": reverse("discovery:component-feed"),
+            "provider's feed": reverse(
+                "discovery:provider-component-feed", args=[component.provider.slug]
+            ),
+            "building block's feed": reverse(
+                "discovery:buildingblock-component-feed",
+                args=[component.building_block.slug],
+            ),
+            "network's components feed": reverse(
+                "discovery:network-component-feed", args=[network.slug]
+            ),
+            "events feed": reverse("networks:event-feed"),
+            "network's events feed": reverse(
+                "networks:network-event-feed", args=[network.slug]
+            ),
+            "event's calendar": reverse("networks:event-calendar", args=[event.slug]),
+            "network's calendar": reverse(
+                "networks:network-calendar", args=[network.slug]
+            ),
+            "event": event.get_absolute_url(),
+            "news feed": reverse("news:article-feed"),
+        }
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "sitemap index",
+        "components' sitemap",
+        "components feed",
+        "provider's feed",
+        "building block's feed",
+        "network's components feed",
+        "events feed",
+        "network's events feed",
+        "event's calendar",
+        "network's calendar",
+        "event",
+        "news feed",
+    ],
+)
+def test_a_signed_in_reader_gets_the_second_view_of_a_document_unrendered(
+    client, documents, document, django_assert_num_queries
+):
+    # A browser that opens a feed or the sitemap sends its session cookie.
+    client.force_login(make_user())
+    first = client.get(documents[document])
+
+    # Who they are (their user; their session is in the cache) and nothing
+    # else.
+    with django_assert_num_queries(1):
+        second = client.get(documents[document])
+
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
 
 
 @pytest.mark.parametrize("reader", ["visitor", "signed-in"])
