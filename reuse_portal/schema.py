@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 from django.utils import translation
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -83,6 +84,13 @@ def deprecated_ordering_parameter(
             "reversed value reverses the whole list, ties included."
         ),
     )
+
+
+class PortalTokenScheme(KnoxTokenScheme):
+    """The API's token (reuse_portal.rest.TokenAuthentication), described as
+    drf-spectacular describes knox's, which it is."""
+
+    target_class = "reuse_portal.rest.TokenAuthentication"
 
 
 class PortalSchemaGenerator(SchemaGenerator):

@@ -1,11 +1,14 @@
 """The public API: contract, languages, errors, caching, CORS, throttling,
 writes through moderation, and nothing unpublished leaking."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from knox.models import AuthToken
 from rest_framework.request import Request
 from rest_framework.serializers import ModelSerializer
 from rest_framework.test import APIClient, APIRequestFactory
@@ -188,6 +191,34 @@ def test_the_component_list_makes_a_fixed_number_of_queries(
     with django_assert_num_queries(1):
         other_page = api.get("/api/v1/components/?page_size=10").json()
     assert other_page["count"] == rows
+
+
+def test_a_client_with_a_token_costs_one_query_for_who_it_is(
+    api, django_assert_num_queries
+):
+    make_component()
+    supplier = supplier_client(make_provider())
+    kept = api.get("/api/v1/components/").json()
+
+    # Its token with its user; the answer is the one kept for everyone.
+    with django_assert_num_queries(1):
+        response = supplier.get("/api/v1/components/")
+
+    assert response.status_code == 200
+    assert response.json() == kept
+
+
+def test_an_expired_token_is_refused_and_deleted(api):
+    user = make_user()
+    make_token(user)
+    token, key = AuthToken.objects.create(user=user, expiry=timedelta(seconds=-1))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = api.get("/api/v1/components/")
+
+    assert response.status_code == 401
+    assert not AuthToken.objects.filter(pk=token.pk).exists()
+    assert AuthToken.objects.filter(user=user).count() == 1
 
 
 @pytest.mark.parametrize(
