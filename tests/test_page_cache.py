@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -114,20 +115,29 @@ def test_a_visitor_gets_the_second_view_of_a_directory_without_the_database(
     assert second.content == first.content
 
 
+def second_view_signed_in(
+    client: Client, path: str, django_assert_num_queries: Callable
+) -> HttpResponse:
+    """A signed-in reader's second view of `path`: the first one's copy, for
+    who they are (their user; their session is in the cache) and nothing
+    else."""
+    client.force_login(make_user())
+    first = client.get(path)
+
+    with django_assert_num_queries(1):
+        second = client.get(path)
+
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    return second
+
+
 @pytest.mark.parametrize("page", DIRECTORIES)
 def test_a_signed_in_reader_gets_the_second_view_of_a_directory_unrendered(
     client, directories, page, django_assert_num_queries
 ):
-    client.force_login(make_user())
-    first = client.get(directories[page])
+    second = second_view_signed_in(client, directories[page], django_assert_num_queries)
 
-    # Who they are (their user; their session is in the cache) and nothing
-    # else.
-    with django_assert_num_queries(1):
-        second = client.get(directories[page])
-
-    assert first.status_code == second.status_code == 200
-    assert second.content == first.content
     assert 'href="/nl/submissions/"' in second.content.decode()
 
 
@@ -213,16 +223,7 @@ def test_a_signed_in_reader_gets_the_second_view_of_a_document_unrendered(
     client, documents, document, django_assert_num_queries
 ):
     # A browser that opens a feed or the sitemap sends its session cookie.
-    client.force_login(make_user())
-    first = client.get(documents[document])
-
-    # Who they are (their user; their session is in the cache) and nothing
-    # else.
-    with django_assert_num_queries(1):
-        second = client.get(documents[document])
-
-    assert first.status_code == second.status_code == 200
-    assert second.content == first.content
+    second_view_signed_in(client, documents[document], django_assert_num_queries)
 
 
 @pytest.mark.parametrize("reader", ["visitor", "signed-in"])
