@@ -650,6 +650,50 @@ def test_each_request_checks_its_filters_afresh(client):
     ] == ["newcomer"]
 
 
+def test_the_facet_values_chosen_are_checked_without_a_query_of_their_own(
+    client, django_assert_num_queries
+):
+    # Signed in, the page is rendered at each view. Once its counts and
+    # results are kept, the values chosen are checked against the facets'
+    # values kept for their labels, not read again from their tables.
+    network = make_network()
+    chosen = make_component(name_nl="Gekozen")
+    network.components.add(chosen)
+    make_component(name_nl="Ander")
+    choice = {
+        "domain": chosen.domain.slug,
+        "provider": [make_provider().slug, chosen.provider.slug],
+        "network": network.slug,
+    }
+    client.force_login(make_user())
+    client.get(url("catalogue:component-list"), choice)
+
+    with django_assert_num_queries(1):  # the user (the session is in the cache)
+        response = client.get(url("catalogue:component-list"), choice)
+
+    assert not response.context["filter"].form.errors
+    assert [component.name_nl for component in response.context["page_obj"]] == [
+        "Gekozen"
+    ]
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    assert {o.value for o in facets["provider"].options if o.selected} == set(
+        choice["provider"]
+    )
+    assert facets["domain"].selected_labels == str(chosen.domain)
+
+
+def test_an_unpublished_network_cannot_be_chosen_as_a_facet(client):
+    draft = make_network(publication_state=PublicationState.DRAFT)
+    draft.components.add(make_component())
+
+    page = client.get(url("catalogue:component-list"), {"network": draft.slug})
+    answer = client.get(f"/api/v1/components/?network={draft.slug}")
+
+    assert "network" in page.context["filter"].form.errors
+    assert answer.status_code == 400
+    assert list(answer.json()["errors"]) == ["network"]
+
+
 def test_a_page_beyond_the_last_shows_the_catalogue_and_a_way_back(client):
     make_component()
 
