@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from reuse_portal.precompiled import PrecompiledLookup
 
 
 class OrganisationRole(models.TextChoices):
@@ -14,8 +19,25 @@ class OrganisationRole(models.TextChoices):
     MANAGER = "manager", _("Manager")
 
 
+class UserManager(DjangoUserManager):
+    def get(self, *args, **kwargs) -> User:
+        """Django's get(), except for a lookup by primary key alone: the one
+        Django's ModelBackend makes for the user of every request with a
+        session. Its SQL is compiled once
+        per process (reuse_portal/precompiled.py): 0.14 ms instead of 0.4 for
+        the same row, found the same way, on every page a signed-in person
+        reads."""
+        by_pk_alone = not args and kwargs.keys() == {"pk"}
+        # Not for a migration's historical model, which is another class.
+        if by_pk_alone and type(kwargs["pk"]) is int and self.model is User:
+            return users_by_pk().get(kwargs["pk"])
+        return super().get(*args, **kwargs)
+
+
 class User(AbstractUser):
     """A portal account: moderators, suppliers and network members."""
+
+    objects = UserManager()
 
     organisation = models.ForeignKey(
         "catalogue.Provider",
@@ -188,3 +210,9 @@ class MembershipRequest(DecidedRequest):
     @property
     def organisation_name(self) -> str:
         return str(self.provider) if self.provider_id else self.proposed_name
+
+
+@cache
+def users_by_pk() -> PrecompiledLookup:
+    """Users by primary key, looked up with SQL compiled once per process."""
+    return PrecompiledLookup(User._default_manager.all(), "pk")

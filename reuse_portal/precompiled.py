@@ -32,12 +32,15 @@ import re
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import IntegerField, Model, QuerySet
 from django.utils.translation import get_language
 
 # The value the first lookup is compiled with: found among the parameters
-# to be replaced by each lookup's own.
+# to be replaced by each lookup's own. A text can hold a value no row has;
+# an integer field (a primary key) is compiled with one no key takes, in
+# the range of every integer column (a value out of it compiles to nothing).
 PLACEHOLDER = "\x00looked-up value\x00"
+INTEGER_PLACEHOLDER = -32_767
 # What Django's SQL holds besides text: a parameter's place, or a percent
 # sign escaped as psycopg reads it.
 PARAMETER_OR_PERCENT = re.compile(r"(%%|%s)")
@@ -56,9 +59,14 @@ class PrecompiledLookup:
     def __init__(self, queryset: QuerySet, field: str) -> None:
         self.queryset = queryset
         self.field = field
+        meta = queryset.model._meta
+        looked_up = meta.pk if field == "pk" else meta.get_field(field)
+        self.placeholder = (
+            INTEGER_PLACEHOLDER if isinstance(looked_up, IntegerField) else PLACEHOLDER
+        )
         self._compiled: dict[tuple[str, str | None], _Compiled] = {}
 
-    def get(self, value: str) -> Model:
+    def get(self, value: str | int) -> Model:
         """The row whose field is `value`; the model's DoesNotExist if none."""
         compiled = self._compiled_for(self.queryset.db)
         compiler = copy.copy(compiled.compiler)
@@ -88,7 +96,7 @@ class PrecompiledLookup:
         key = (database, get_language())
         if key not in self._compiled:
             queryset = self.queryset.using(database).filter(
-                **{self.field: PLACEHOLDER}
+                **{self.field: self.placeholder}
             )[:1]
             compiler = queryset.query.get_compiler(using=database)
             sql, params = compiler.as_sql()
@@ -96,14 +104,16 @@ class PrecompiledLookup:
             self._compiled[key] = _Compiled(
                 queryset,
                 compiler,
-                _with_constants_written(sql, params, database),
+                _with_constants_written(sql, params, self.placeholder, database),
                 compiler.get_converters(columns),
             )
         return self._compiled[key]
 
 
-def _with_constants_written(sql: str, params: list, database: str) -> str:
-    """`sql` with every parameter but PLACEHOLDER written as an SQL literal,
+def _with_constants_written(
+    sql: str, params: list, placeholder: str | int, database: str
+) -> str:
+    """`sql` with every parameter but `placeholder` written as an SQL literal,
     quoted by psycopg as it would send it: what is left is one parameter."""
     connection = connections[database]
     connection.ensure_connection()
@@ -118,7 +128,7 @@ def _with_constants_written(sql: str, params: list, database: str) -> str:
         # A percent sign in a literal is escaped: psycopg still reads the
         # statement for its one parameter.
         written = (
-            "%s" if param == PLACEHOLDER else quote("%s", [param]).replace("%", "%%")
+            "%s" if param == placeholder else quote("%s", [param]).replace("%", "%%")
         )
         parts.append(written)
     return "".join(parts)
