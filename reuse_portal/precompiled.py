@@ -39,6 +39,7 @@ from django.utils.translation import get_language
 # to be replaced by each lookup's own. A text can hold a value no row has;
 # an integer field (a primary key) is compiled with one no key takes, in
 # the range of every integer column (a value out of it compiles to nothing).
+# A queryset that compares a field with the same value is refused.
 PLACEHOLDER = "\x00looked-up value\x00"
 INTEGER_PLACEHOLDER = -32_767
 # What Django's SQL holds besides text: a parameter's place, or a percent
@@ -115,6 +116,15 @@ def _with_constants_written(
 ) -> str:
     """`sql` with every parameter but `placeholder` written as an SQL literal,
     quoted by psycopg as it would send it: what is left is one parameter."""
+    occurrences = sum(param == placeholder for param in params)
+    if occurrences != 1:
+        # A constant of the queryset equal to the placeholder would be taken
+        # for the looked-up value: every lookup would change the query.
+        raise ValueError(
+            f"a precompiled lookup's query holds its placeholder {placeholder!r} "
+            f"{occurrences} times instead of once: the queryset compares a "
+            "field with that value"
+        )
     connection = connections[database]
     connection.ensure_connection()
     quote = connection.ops.compose_sql

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from catalogue.models import Component, LifecycleStatus, LinkKind
 from publishing.models import PublicationState
-from reuse_portal.precompiled import PrecompiledLookup
+from reuse_portal.precompiled import INTEGER_PLACEHOLDER, PrecompiledLookup
 from tests.factories import make_component
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,16 @@ def test_a_value_with_a_percent_sign_is_written_as_it_is():
     assert by_slug.get(open_one.slug).summary_nl == "100% open"
     with pytest.raises(Component.DoesNotExist):
         by_slug.get(other.slug)
+
+
+def test_a_queryset_holding_the_placeholder_value_is_refused():
+    # Its own -32,767 would be replaced by each looked-up key: a lookup by
+    # key would quietly run another query than the queryset's.
+    component = make_component()
+    by_key = PrecompiledLookup(Component.objects.exclude(pk=INTEGER_PLACEHOLDER), "pk")
+
+    with pytest.raises(ValueError, match="placeholder -32767 2 times"):
+        by_key.get(component.pk)
 
 
 def test_each_language_gets_its_own_compiled_query(pages):
