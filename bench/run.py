@@ -64,6 +64,9 @@ class Endpoint:
     name: str
     path: str  # for a rotation: the path shown, with <slug>
     rotation: Path | None = None  # file of paths, one a line
+    # Each request the rotation's next path (none seen before in the run),
+    # instead of one drawn at random.
+    in_turn: bool = False
     cached_pass: bool = False  # also measured with the page cache on
     queries: dict[str, int | None] = field(default_factory=dict)
     # ms, statements and those of the cache table, every cache empty
@@ -219,6 +222,11 @@ def machine_cpu_seconds() -> float:
 # The endpoints ------------------------------------------------------------------
 
 
+# How many words the new searches take in turn: more than a run's requests
+# (at 10,000 components the descriptions have some 10,800 to give).
+NEW_SEARCH_WORDS = 20_000
+# How many of them each search statement is timed for.
+SEARCHES_TIMED = 500
 # How many component pages the "read again" rotation visits: fewer than a
 # process keeps (reuse_portal.page_cache.local_copies), and each is seen in
 # the warm-up.
@@ -271,9 +279,10 @@ def endpoints(slugs: Path) -> list[Endpoint]:
         Endpoint(f"Search, rare word ({rare})", f"/nl/catalogue/?q={rare}"),
         Endpoint("Search, other language", "/nl/catalogue/?q=login"),
         Endpoint(
-            f"Search, {len(words)} different words",
+            f"Search, a new word each time ({len(words)} in turn)",
             "/nl/catalogue/?q=<word>",
             rotation=searches,
+            in_turn=True,
         ),
         Endpoint(
             f"Component page ({len(lines)} slugs)",
@@ -314,12 +323,15 @@ def endpoints(slugs: Path) -> list[Endpoint]:
     ]
 
 
-def search_words(number: int = 500) -> list[str]:
-    """Words of the catalogue's descriptions, from rare to common: a
-    rotation over them is mostly searches no visitor made before."""
-    from django.db import connection
+def search_words(number: int = NEW_SEARCH_WORDS) -> list[str]:
+    """Words of the catalogue's descriptions, rare and common, in an order
+    that mixes them: searched in turn, each is a search no visitor made
+    before."""
+    from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Reading every description takes longer than a request may.
+        cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(
             """
             SELECT word FROM ts_stat($$
@@ -535,11 +547,12 @@ class SearchStatements:
 
 
 def search_statement_times(items: list[Endpoint]) -> SearchStatements:
-    """For every search the load runs (each of the different words too), the
-    database time of its slowest statement: planning plus execution, as
-    EXPLAIN ANALYZE measures them, each replayed after the search ran, in
-    the same order and with the same planner settings. Every cache is
-    emptied first, so that each search runs all of its statements."""
+    """For every search the load runs (the first SEARCHES_TIMED of the new
+    words), the database time of its slowest statement: planning plus
+    execution, as EXPLAIN ANALYZE measures them, each replayed after the
+    search ran, in the same order and with the same planner settings. Every
+    cache is emptied first, so that each search runs all of its
+    statements."""
     from django.core.cache import cache
     from django.db import connection, transaction
     from django.test import Client
@@ -554,7 +567,8 @@ def search_statement_times(items: list[Endpoint]) -> SearchStatements:
             if endpoint.rotation is None:
                 paths.append(endpoint.path)
             else:
-                paths += endpoint.rotation.read_text().splitlines()
+                lines = endpoint.rotation.read_text().splitlines()
+                paths += lines[:SEARCHES_TIMED]
     slowest = []
     with override_settings(PAGE_CACHE_SECONDS=0):
         client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
@@ -757,9 +771,16 @@ def wrk(
     seconds: int,
     connections: int | None = None,
     headers: Sequence[str] = (),
+    *,
+    warming_up: bool = False,
 ) -> dict:
     if endpoint.rotation is not None:
         target, extra = server.base, ["--", str(endpoint.rotation)]
+        if endpoint.in_turn:
+            # The warm-up walks each thread's share from its end, the run
+            # from its start: the run's paths are new to the server.
+            direction = "backwards" if warming_up else "forwards"
+            extra += [direction, str(options.threads)]
     else:
         target, extra = server.base + endpoint.path, []
     command = [
@@ -826,6 +847,7 @@ def measure(
                 options.warmup,
                 WARMUP_CONNECTIONS,
                 headers,
+                warming_up=True,
             )
             server.drain(options.pause)
         result = wrk(server, endpoint, options, options.duration, headers=headers)

@@ -1,6 +1,11 @@
--- One endpoint, or a rotation over paths read from a file:
+-- One endpoint, or a rotation over paths read from a file, each request a
+-- path drawn at random, or the paths in turn:
 --     wrk -t2 -c16 -d10s -s bench/wrk.lua http://127.0.0.1:8000/nl/
 --     wrk -t2 -c16 -d10s -s bench/wrk.lua http://127.0.0.1:8000 -- paths.txt
+--     wrk -t2 -c16 -d10s -s bench/wrk.lua http://127.0.0.1:8000 -- paths.txt forwards 2
+-- In turn, each of the 2 threads (the last argument: wrk's -t) walks its own
+-- share of the paths, forwards from its start or backwards from its end: a
+-- warm-up that walks backwards leaves the paths a run walks forwards unseen.
 -- Prints one line "BENCH_JSON {...}" at the end: requests, socket errors,
 -- answers other than 2xx, and latency percentiles in microseconds.
 
@@ -16,6 +21,8 @@ end
 
 local paths = nil
 local fixed = nil
+-- In turn: this thread's share of the paths, the step, and the next one.
+local first, share, step, sent = nil, nil, nil, 0
 non2xx = 0
 
 function init(args)
@@ -26,10 +33,23 @@ function init(args)
       end
       math.randomseed(os.time() * 100 + id)
    end
+   if args[2] then
+      share = math.floor(#paths / tonumber(args[3]))
+      first = (id - 1) * share + 1
+      step = 1
+      if args[2] == "backwards" then
+         first, step = first + share - 1, -1
+      end
+   end
    fixed = wrk.format()
 end
 
 function request()
+   if share then
+      local path = paths[first + step * (sent % share)]
+      sent = sent + 1
+      return wrk.format(nil, path)
+   end
    if paths then
       return wrk.format(nil, paths[math.random(#paths)])
    end
