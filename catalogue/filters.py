@@ -617,7 +617,10 @@ class ComponentFilter(django_filters.FilterSet):
         filter's order."""
         filter_ = self.filters[name]
         if isinstance(filter_, SlugMultipleChoiceFilter):
-            return [(obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)]
+            # A new queryset: the filter's is shared by every copy of the
+            # filter, and would keep its rows for the process's lifetime.
+            values = filter_.get_queryset(self.request).all()
+            return [(obj.slug, str(obj)) for obj in values]
         return [(str(value), str(label)) for value, label in filter_.extra["choices"]]
 
     def _facet(

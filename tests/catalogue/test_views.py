@@ -630,6 +630,19 @@ def test_an_invalid_filter_value_keeps_the_filters_and_marks_the_control(client)
     assert 'href="#facet-kind"' in page
 
 
+def test_the_valid_values_listed_include_a_provider_added_since(client):
+    # A wrong slug lists the valid ones; a provider added after that list
+    # was first made is in it the next time.
+    make_component()
+    client.get(url("catalogue:component-list"), {"provider": "no-such-provider"})
+    make_provider(slug="newcomer")
+
+    response = client.get(url("catalogue:component-list"), {"provider": "still-wrong"})
+
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    assert "newcomer" in dict(facets["provider"].valid_values)
+
+
 def test_each_request_checks_its_filters_afresh(client):
     make_component(slug="api-one", kind="api")
     client.get(url("catalogue:component-list"), {"kind": "banana"})
