@@ -89,19 +89,34 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = KeptSlugsField
 
-    def __deepcopy__(self, memo: dict) -> SlugMultipleChoiceFilter:
-        # Every filterset copies its filters. A deep copy also copied the
-        # facet's queryset, query and all, for five facets on every request
-        # (a fifth of a kept catalogue page's cost). The queryset is only
-        # ever chained, never run in place: the copies can share it.
-        clone = copy.copy(self)
-        clone.extra = dict(self.extra)
-        return clone
-
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if nothing_chosen(value):
             return qs
         return super().filter(qs, value)
+
+
+class FiltersCopiedLightly(dict):
+    """A filterset's filters, which each filterset copies (django-filter
+    deep-copies them, to give each copy its own `parent` and `model`). Each
+    copy gets its own attributes, but shares what nothing changes: the
+    facets' querysets (only ever chained, never run in place) and the
+    choices with their lazily translated labels. Making the filterset and
+    checking its values took 0.70 ms with deep copies and 0.55 without, the
+    API's 0.78 and 0.59 (best of six times 300, in process, at 100,000
+    components), on every catalogue page and API list."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {name: _copied_lightly(filter_) for name, filter_ in self.items()}
+
+
+def _copied_lightly(filter_: django_filters.Filter) -> django_filters.Filter:
+    clone = copy.copy(filter_)
+    clone.extra = dict(filter_.extra)
+    if filter_.method is not None:
+        # Its own FilterMethod, which calls the method of the copy's parent,
+        # not of the filter copied.
+        clone.method = filter_.method
+    return clone
 
 
 class FieldsCopiedLightly(dict):
@@ -343,6 +358,13 @@ class ComponentFilter(django_filters.FilterSet):
     class Meta:
         model = Component
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Once per class (the API's has filters of its own).
+        filters = type(self).__dict__["base_filters"]
+        if not isinstance(filters, FiltersCopiedLightly):
+            type(self).base_filters = FiltersCopiedLightly(filters)
+        super().__init__(*args, **kwargs)
 
     def get_form_class(self) -> type:
         # The same for every request (the facets' querysets are only read to
