@@ -142,6 +142,14 @@ def plan_of(sql: str, params) -> str:
         # prefix covers both.
         ("services", "( 'servic':* )"),
         ("gezondheidsgegevens", "( 'gezondheidsgegeven':* )"),
+        # With its synonyms, each dictionary's alternatives in one list:
+        # 'paiement' and 'payment' came four times each, 'betalingen' twice
+        # where 'betal':* covers it.
+        (
+            "betaling",
+            "( 'betal':* ) | ( 'paiement' ) | ( 'payment' ) | ( 'pai' )"
+            " | ( 'paiements' ) | ( 'payments' )",
+        ),
     ],
 )
 def test_the_words_are_matched_once_per_stem(typed, stemmed):
