@@ -34,8 +34,8 @@ function init(args)
       math.randomseed(os.time() * 100 + id)
    end
    if args[2] then
-      share = math.floor(#paths / tonumber(args[3]))
-      first = (id - 1) * share + 1
+      share = math.max(1, math.floor(#paths / tonumber(args[3])))
+      first = ((id - 1) * share) % #paths + 1
       step = 1
       if args[2] == "backwards" then
          first, step = first + share - 1, -1
