@@ -359,8 +359,9 @@ def _understand(text: str, period: int) -> UnderstoodQuery | None:
 # One alternative that is a single lexeme, and whether it is a prefix:
 # 'servic':* or 'betalingen'.
 LEXEME = re.compile(r"'((?:[^']|'')+)'(:\*)?")
-# What PostgreSQL writes a tsquery with: lexemes, operators, parentheses.
-TSQUERY_TOKEN = re.compile(r"'(?:[^']|'')*'(?::\*)?|<\d*-?>|[()&|!]")
+# What PostgreSQL writes a tsquery with: lexemes (a prefix's :*, weights),
+# operators, parentheses.
+TSQUERY_TOKEN = re.compile(r"'(?:[^']|'')*'(?::[*A-D]+)?|<\d*-?>|[()&|!]")
 
 
 def _stemmed(tsquery: str) -> str:
@@ -385,7 +386,11 @@ def _stemmed(tsquery: str) -> str:
         return ""
     # In parentheses: a form's own operators bind it, whatever they are.
     written = " | ".join(f"( {form} )" for form in forms)
-    either = _Level.read(iter(TSQUERY_TOKEN.findall(written)))
+    tokens = TSQUERY_TOKEN.findall(written)
+    if "".join(tokens) != written.replace(" ", ""):
+        # Something this reader does not know: the query as it is.
+        return written
+    either = _Level.read(iter(tokens))
     return " | ".join(f"( {alternative} )" for alternative in either.operands)
 
 

@@ -7,7 +7,13 @@ from django.test.utils import CaptureQueriesContext
 
 from catalogue import models as catalogue_models
 from catalogue.models import Component, PublicationState, _tsquery
-from catalogue.search import StemmedQuery, Vocabulary, through_indexes, understand
+from catalogue.search import (
+    StemmedQuery,
+    Vocabulary,
+    _stemmed,
+    through_indexes,
+    understand,
+)
 from tests.plans import plan_without
 
 pytestmark = pytest.mark.usefixtures("seeded_catalogue")
@@ -163,6 +169,17 @@ def test_the_words_are_matched_once_per_stem(typed, stemmed):
     by_stems = published.filter(search_vector=StemmedQuery(understood.matching))
     by_dictionaries = published.filter(search_vector=_tsquery(understood))
     assert set(by_stems) == set(by_dictionaries)
+
+
+def test_a_weight_in_the_query_is_kept_when_its_repeats_are_removed():
+    # The reader of the dictionaries' queries keeps what it does not drop.
+    alternatives = _stemmed("betaling:A | betalingen:A").split(" | ")
+
+    assert sorted(alternatives) == [
+        "( 'betal':A )",
+        "( 'betaling':A )",
+        "( 'betalingen':A )",
+    ]
 
 
 def test_the_ranked_candidates_are_sent_as_one_array_whatever_their_number():
