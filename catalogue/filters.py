@@ -89,6 +89,12 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = KeptSlugsField
 
+    def get_queryset(self, request) -> QuerySet:
+        # A new one each time: the filter's own is shared by every copy of
+        # the filter (FiltersCopiedLightly), and run in place it would keep
+        # its rows for the process's lifetime.
+        return super().get_queryset(request).all()
+
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if nothing_chosen(value):
             return qs
@@ -639,10 +645,7 @@ class ComponentFilter(django_filters.FilterSet):
         filter's order."""
         filter_ = self.filters[name]
         if isinstance(filter_, SlugMultipleChoiceFilter):
-            # A new queryset: the filter's is shared by every copy of the
-            # filter, and would keep its rows for the process's lifetime.
-            values = filter_.get_queryset(self.request).all()
-            return [(obj.slug, str(obj)) for obj in values]
+            return [(obj.slug, str(obj)) for obj in filter_.get_queryset(self.request)]
         return [(str(value), str(label)) for value, label in filter_.extra["choices"]]
 
     def _facet(

@@ -433,9 +433,7 @@ class _Level:
         # A level alone (in parentheses), or text: a lexeme, "!" before one.
         if len(parts) == 1:
             return parts[0]
-        return " ".join(
-            str(part) if isinstance(part, str) else f"( {part} )" for part in parts
-        )
+        return " ".join(_Level._written(part) for part in parts)
 
     def _alternatives(self) -> list[str]:
         alternatives = []
