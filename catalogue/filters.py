@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cached_property, partial
@@ -42,6 +43,9 @@ from reuse_portal.page_cache import (
 # The values a facet of the catalogue page lists at most, the most frequent:
 # thousands of providers would bury the results (and weigh on every page).
 FACET_VALUES_SHOWN = 15
+# The filters that choose no facet value: the search, and the sort under
+# its two names (the API's `ordering`).
+SEARCH_AND_ORDER = frozenset({"q", "sort", "ordering"})
 
 
 def published_networks(request) -> QuerySet:
@@ -281,6 +285,37 @@ def counts_by_each(
     return counts
 
 
+def counts_among(
+    rows: Iterable[dict],
+    accepted: dict[str, set],
+    *,
+    facets: list[str],
+    many_valued: set[str],
+) -> tuple[dict[str, dict], int]:
+    """What counts_by_each() and a count query per facet give, for rows
+    already read (each holding every facet's value, a list of them for the
+    `many_valued`): for each facet, how many rows have each value among
+    those that pass the chosen values (`accepted`) of all the *other*
+    facets; and how many rows pass them all. A row with several values of a
+    facet counts once for each, never twice for one."""
+    counts: dict[str, Counter] = {name: Counter() for name in facets}
+    passing = 0
+    for row in rows:
+        held = {
+            name: set(row[name]) if name in many_valued else {row[name]}
+            for name in facets
+        }
+        failed = [
+            name for name, values in accepted.items() if held[name].isdisjoint(values)
+        ]
+        if len(failed) > 1:
+            continue
+        passing += not failed
+        for name in failed or facets:
+            counts[name].update(held[name] - {None})
+    return {name: dict(counted) for name, counted in counts.items()}, passing
+
+
 def slug_facet(label, relation: str, queryset, **options) -> django_filters.Filter:
     """A facet over a related model, chosen by slug in the URL and the query.
     Its results are made distinct only where asked: a foreign key's join
@@ -408,7 +443,7 @@ class ComponentFilter(django_filters.FilterSet):
         each of them searches the same rows."""
         found = self.__dict__.setdefault("_search_candidates", {})
         if text not in found:
-            found[text] = self.queryset.search_candidates(text)
+            found[text] = self.queryset.search_candidates(text, values=self.FACETS)
         return found[text]
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -525,9 +560,24 @@ class ComponentFilter(django_filters.FilterSet):
 
     def _count(self) -> dict:
         """One query per facet (or one for the single-valued facets); the
-        number of results is the sum of a facet's counts when it can be."""
+        number of results is the sum of a facet's counts when it can be.
+        A search's results are among its candidates, whose facet values its
+        query has read: they are counted from those, with no query, unless
+        a filter other than the facets is chosen."""
         chosen = self.chosen()
         filtering = {name for name in chosen if chosen[name]}
+        if self.is_searching and filtering <= {*self.FACETS, *SEARCH_AND_ORDER}:
+            candidates = self.search_candidates(chosen["q"])
+            counts, results = counts_among(
+                candidates.values.values(),
+                {
+                    name: {getattr(value, "pk", value) for value in chosen[name]}
+                    for name in filtering & set(self.FACETS)
+                },
+                facets=list(self.FACETS),
+                many_valued=self.MANY_TO_MANY,
+            )
+            return {"counts": self._by_slug(counts), "results": results}
         counts = {}
         # The single-valued facets nobody chose all count the same rows: the
         # search and every filter. One query counts them all, in one pass
@@ -594,7 +644,7 @@ class ComponentFilter(django_filters.FilterSet):
         to MATCH_COUNT_CAP + 1 (the results list the best ranked of them)."""
         chosen = self.chosen()
         text = chosen.get("q") or ""
-        if {name for name in chosen if chosen[name]} - {"q", "sort", "ordering"}:
+        if {name for name in chosen if chosen[name]} - SEARCH_AND_ORDER:
             return (
                 self._filtered(leaving_out={"q", "sort"})
                 .search_candidates(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 import re
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import reduce
 
@@ -555,6 +556,24 @@ def _named_rows(queryset: models.QuerySet) -> ArraySubquery:
     return _rows(queryset, NAME_FIELDS)
 
 
+def _each_holds(path: str) -> models.Expression:
+    """What each component holds in `path`, a field or a many-to-many
+    relation: the ids of the related rows of the latter, as a list (empty
+    for none), read row by row through the link table's index."""
+    field = Component._meta.get_field(path)
+    if not field.many_to_many:
+        return F(path)
+    # The link table names the component on one side, the related row on
+    # the other; from a relation declared on the related model, the other
+    # way round.
+    declared = getattr(field, "field", field)
+    ours, theirs = declared.m2m_field_name(), declared.m2m_reverse_field_name()
+    if declared is not field:
+        ours, theirs = theirs, ours
+    links = declared.remote_field.through.objects.filter(**{ours: OuterRef("pk")})
+    return ArraySubquery(links.values(f"{theirs}_id"))
+
+
 class ExistsRowByRow(Exists):
     """EXISTS that PostgreSQL tests row by row, each test stopping at its
     first match. Left to itself, it may instead read every row the subquery
@@ -813,27 +832,37 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             return self.none()
         return self.filter(IsAnyOf(F("pk"), candidates.ids))
 
-    def search_candidates(self, text: str) -> SearchCandidates:
+    def search_candidates(
+        self, text: str, *, values: Mapping[str, str] | None = None
+    ) -> SearchCandidates:
         """The ids of the components `search` ranks for `text`, and how many
-        components match, in one query."""
-        rows = self.candidate_rows(text)
+        components match, in one query; with `values` (name: a field or a
+        many-to-many relation of the component), what each of them holds
+        in each, read by the same query."""
+        names = list(values or {})
+        rows = self.candidate_rows(text, values=values)
         if rows is None:
             return SearchCandidates(frozenset(), matches=0)
         rows = through_indexes(rows)
-        by_words = [pk for pk, by_name in rows if not by_name]
-        by_name = [pk for pk, by_name in rows if by_name]
+        by_words = [row for row in rows if not row[1]]
+        by_name = [row for row in rows if row[1]]
+        ranked = by_words[:RANKED_BY_WORDS] + by_name[:RANKED_BY_NAME]
         return SearchCandidates(
-            frozenset(by_words[:RANKED_BY_WORDS] + by_name[:RANKED_BY_NAME]),
+            frozenset(row[0] for row in ranked),
             # Either way finds at most this many: past it, more match.
-            matches=min(len({pk for pk, _ in rows}), MATCH_COUNT_CAP + 1),
+            matches=min(len({row[0] for row in rows}), MATCH_COUNT_CAP + 1),
+            values={row[0]: dict(zip(names, row[2:], strict=True)) for row in ranked},
         )
 
-    def candidate_rows(self, text: str) -> models.QuerySet | None:
-        """(id, found by name) of components matching `text`, a row for each
-        way each was found: up to MATCH_COUNT_CAP + 1 by their words and as
-        many by their names, enough to count the matches up to that number
-        and to rank the first RANKED_BY_WORDS and RANKED_BY_NAME of them.
-        None when no word of `text` is left.
+    def candidate_rows(
+        self, text: str, *, values: Mapping[str, str] | None = None
+    ) -> models.QuerySet | None:
+        """(id, found by name, *`values`) of components matching `text`, a
+        row for each way each was found: up to MATCH_COUNT_CAP + 1 by their
+        words and as many by their names, enough to count the matches up to
+        that number and to rank the first RANKED_BY_WORDS and RANKED_BY_NAME
+        of them. A many-to-many relation's value is a list of the related
+        rows' ids. None when no word of `text` is left.
 
         Names are compared with what was typed only when some typed word is
         one the catalogue never uses: a known word is found by the words
@@ -845,20 +874,25 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         if understood is None:
             return None
         typed = " ".join(understood.words)
-        ids = self.order_by().values("pk")
+        # Prefixed: an annotation may not take the name of a field.
+        columns = {
+            f"value_{name}": _each_holds(path) for name, path in (values or {}).items()
+        }
+        rows = self.order_by().values("pk").annotate(**columns)
+        fields = ["pk", "by_name", *columns]
         # Each part found by its own index, never by reading the whole table.
-        by_words = ids.filter(search_vector=StemmedQuery(understood.matching)).annotate(
-            by_name=Value(False)
-        )
+        by_words = rows.filter(
+            search_vector=StemmedQuery(understood.matching)
+        ).annotate(by_name=Value(False))
         if not understood.has_unknown_word:
-            return by_words.values_list("pk", "by_name")[:enough]
-        by_name = ids.filter(names_text__trigram_word_similar=typed).annotate(
+            return by_words.values_list(*fields)[:enough]
+        by_name = rows.filter(names_text__trigram_word_similar=typed).annotate(
             by_name=Value(True)
         )
         # In no order: the union would otherwise be sorted by Meta.ordering.
         return (
-            by_words.values_list("pk", "by_name")[:enough]
-            .union(by_name.values_list("pk", "by_name")[:enough], all=True)
+            by_words.values_list(*fields)[:enough]
+            .union(by_name.values_list(*fields)[:enough], all=True)
             .order_by()
         )
 

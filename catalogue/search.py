@@ -19,6 +19,7 @@ that these lookups are two indexed queries, whatever the catalogue's size.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import unicodedata
@@ -281,6 +282,8 @@ class SearchCandidates:
 
     ids: frozenset[int]
     matches: int
+    # What each of them holds, by id, when asked (search_candidates' values).
+    values: dict[int, dict] = dataclasses.field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

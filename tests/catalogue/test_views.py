@@ -81,13 +81,13 @@ def test_the_catalogue_page_makes_a_fixed_number_of_queries(
 
     # A new search: the two lookups that understand its words and the one
     # that stems them (then kept a minute in the process, for every page and
-    # filter of that search); its candidates, which also count its matches,
-    # read through indexes (the planner told so before, and reset after, in
-    # this test's transaction); its counts (the six single-valued facets in
-    # one query, the networks in another); its page. Only the candidates'
-    # query matches the words: the counts and the page read the candidates
-    # by primary key.
-    with django_assert_num_queries(9) as searching:
+    # filter of that search); its candidates, which also count its matches
+    # and read their facets' values, through indexes (the planner told so
+    # before, and reset after, in this test's transaction); its page. The
+    # facets are counted from the candidates' values, with no query. Only
+    # the candidates' query matches the words: the page reads the
+    # candidates by primary key.
+    with django_assert_num_queries(7) as searching:
         client.get(url("catalogue:component-list"), {"q": "component"})
     matching = [
         query["sql"]
@@ -95,6 +95,12 @@ def test_the_catalogue_page_makes_a_fixed_number_of_queries(
         if '"search_vector" @@' in query["sql"]
     ]
     assert len(matching) == 1
+    components_read = [
+        query["sql"]
+        for query in searching.captured_queries
+        if 'FROM "catalogue_component"' in query["sql"]
+    ]
+    assert len(components_read) == 2
 
     # Then, until the catalogue changes, the counts and the rendered results
     # come from the cache.
@@ -1055,6 +1061,10 @@ def test_a_facet_that_repeats_no_component_leaves_its_results_as_they_are(client
         {"network": "first"},
         {"network": ["first", "second"], "status": "available"},
         {"provider": "p-0", "q": "beheer"},
+        {"q": "beheer", "network": "first"},
+        {"q": "beheer", "network": ["first", "second"], "status": "available"},
+        {"q": "beheer", "kind": ["api", "service"], "provider": "p-1"},
+        {"q": "beheer", "collaboration_model": "model-1", "domain": "none-such"},
     ],
 )
 def test_every_facet_counts_what_its_value_would_list(client, query):
@@ -1066,6 +1076,10 @@ def test_every_facet_counts_what_its_value_would_list(client, query):
     providers = [make_provider(slug=f"p-{n}") for n in range(2)]
     blocks = [make_building_block() for _ in range(2)]
     domains = [make_domain() for _ in range(2)]
+    models = [
+        CollaborationModel.objects.create(slug=f"model-{n}", name_nl=f"Model {n}")
+        for n in range(2)
+    ]
     first, second = make_network(slug="first"), make_network(slug="second")
     kinds = [ComponentKind.API, ComponentKind.SERVICE, ComponentKind.COMPONENT]
     statuses = ["available", "deprecated"]
@@ -1077,22 +1091,36 @@ def test_every_facet_counts_what_its_value_would_list(client, query):
             provider=providers[n % 2],
             building_block=blocks[n % 2],
             domain=domains[n % 2],
+            collaboration_model=models[n // 3 % 2],
         )
         if n % 2:
             first.components.add(component)
         if n % 4 == 1:
             second.components.add(component)
+    every_value = {
+        "provider": [provider.slug for provider in providers],
+        "kind": list(ComponentKind.values),
+        "building_block": [block.slug for block in blocks],
+        "domain": [domain.slug for domain in domains],
+        "status": statuses,
+        "collaboration_model": [model.slug for model in models],
+        "network": ["first", "second"],
+    }
 
     facets = client.get(url("catalogue:component-list"), query).context["facets"]
 
+    assert [facet.name for facet in facets] == list(every_value)
     for facet in facets:
-        for option in facet.options:
-            alone = {**query, facet.name: option.value}
+        counts = {option.value: option.count for option in facet.options}
+        # Every value, listed or not: one the facet leaves out lists nothing.
+        for value in every_value[facet.name]:
+            alone = {**query, facet.name: value}
             listed = client.get(url("catalogue:component-list"), alone)
-            assert option.count == listed.context["paginator"].count, (
+            assert counts.get(value, 0) == listed.context["paginator"].count, (
                 facet.name,
-                option.value,
+                value,
             )
+            assert listed.context["paginator"].count == len(shown_slugs(listed))
 
 
 def test_a_search_no_word_of_which_can_match_lists_nothing_without_error(client):
