@@ -4,13 +4,15 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models import F, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from catalogue.models import Component, LifecycleStatus, LinkKind
+from catalogue.search import IsAnyOf
 from publishing.models import PublicationState
-from reuse_portal.precompiled import INTEGER_PLACEHOLDER, PrecompiledLookup
+from reuse_portal.precompiled import PrecompiledLookup, PrecompiledQuery, stand_in
 from tests.factories import make_component
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,9 @@ def test_each_lookup_finds_its_own_row_with_its_lists(pages, page_compilations):
     second.links.create(kind=LinkKind.DOCUMENTATION, url="https://example.org/tweede")
 
     found_first = pages.get(first.slug)
-    assert len(page_compilations) == 1
+    # Twice, with two stand-ins for the slug: the parameter that differs is
+    # the slug's place.
+    assert len(page_compilations) == 2
     page_compilations.clear()
     with CaptureQueriesContext(connection) as queries:
         found_second = pages.get(second.slug)
@@ -138,14 +142,63 @@ def test_a_value_with_a_percent_sign_is_written_as_it_is():
         by_slug.get(other.slug)
 
 
-def test_a_queryset_holding_the_placeholder_value_is_refused():
-    # Its own -32,767 would be replaced by each looked-up key: a lookup by
-    # key would quietly run another query than the queryset's.
-    component = make_component()
-    by_key = PrecompiledLookup(Component.objects.exclude(pk=INTEGER_PLACEHOLDER), "pk")
+def test_a_constant_equal_to_a_stand_in_stays_a_constant():
+    # The query is compiled with -32,767 in place of the looked-up key: the
+    # queryset's own -32,767 must not be taken for it, or each lookup would
+    # quietly run another query than the queryset's.
+    kept, left_out = make_component(), make_component()
+    by_key = PrecompiledLookup(
+        Component.objects.exclude(pk=stand_in(int, 0, 0)).exclude(pk=left_out.pk),
+        "pk",
+    )
 
-    with pytest.raises(ValueError, match="placeholder -32767 2 times"):
-        by_key.get(component.pk)
+    assert by_key.get(kept.pk) == kept
+    with pytest.raises(Component.DoesNotExist):
+        by_key.get(left_out.pk)
+
+
+def test_a_query_of_several_values_one_used_twice_gets_each_in_its_places():
+    first = make_component(name_nl="Eerste", summary_nl="Een")
+    second = make_component(name_nl="Tweede", summary_nl="Eerste")
+    third = make_component(name_nl="Derde", summary_nl="Drie")
+    named = PrecompiledQuery(
+        Component,
+        lambda order, ids, name: (
+            Component.objects.filter(IsAnyOf(F("pk"), ids))
+            .filter(Q(name_nl=name) | Q(summary_nl=name))
+            .order_by(order)
+            .values_list("slug", flat=True)
+        ),
+        (list, str),
+    )
+    everyone = [first.pk, second.pk, third.pk]
+
+    assert list(named.queryset("name_nl", everyone, "Eerste")) == [
+        first.slug,
+        second.slug,
+    ]
+    assert list(named.queryset("-name_nl", everyone, "Eerste")) == [
+        second.slug,
+        first.slug,
+    ]
+    assert list(named.queryset("name_nl", [third.pk], "Drie")) == [third.slug]
+    assert list(named.queryset("name_nl", [third.pk], "Eerste")) == []
+
+
+def test_a_value_compiled_into_another_or_left_out_is_refused():
+    made_into_a_pattern = PrecompiledQuery(
+        Component,
+        lambda shape, text: Component.objects.filter(name_nl__contains=text),
+        (str,),
+    )
+    left_out = PrecompiledQuery(
+        Component, lambda shape, text: Component.objects.all(), (str,)
+    )
+
+    with pytest.raises(ValueError, match="made of a value"):
+        made_into_a_pattern.queryset(None, "beheer")
+    with pytest.raises(ValueError, match="leaves out its values"):
+        left_out.queryset(None, "beheer")
 
 
 def test_each_language_gets_its_own_compiled_query(pages):
