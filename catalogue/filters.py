@@ -473,6 +473,16 @@ class ComponentFilter(django_filters.FilterSet):
     def is_searching(self) -> bool:
         return bool((self.chosen().get("q") or "").strip())
 
+    @property
+    def only_searching(self) -> bool:
+        """Whether a search is all that chooses the results (a sort aside)."""
+        return self.is_searching and not self._filtering() - SEARCH_AND_ORDER
+
+    def _filtering(self) -> set[str]:
+        """The names of the filters given a valid value."""
+        chosen = self.chosen()
+        return {name for name in chosen if chosen[name]}
+
     def sort_order(self) -> tuple[str, bool]:
         """The chosen sort, and whether its whole order runs the other way."""
         return self.chosen().get("sort") or "", False
@@ -481,13 +491,19 @@ class ComponentFilter(django_filters.FilterSet):
         """The results' order: the sort's keys, then `pk`, so that two results
         never tie and each shows on exactly one page."""
         sort, reverse = self.sort_order()
+        return self.order_keys(sort, reverse, searching=self.is_searching)
+
+    @staticmethod
+    def order_keys(sort: str, reverse: bool, *, searching: bool) -> list[OrderBy]:
+        """sort_keys() for a sort (as sort_order() gives it) of a search or
+        not."""
         name = name_order().asc()
         if sort == "newest":
             # Undated entries last (none is published: PUBLISHED_HAS_DATE).
             keys = [F("published_at").desc(nulls_last=True)]
         elif sort == "most_reused":
             keys = [F("reuse_count").desc(), name]
-        elif sort in ("", "relevance") and self.is_searching:
+        elif sort in ("", "relevance") and searching:
             keys = [F("relevance").desc(), name]
         else:  # by name, and by relevance when there is nothing to rank
             keys = [name]
@@ -565,7 +581,7 @@ class ComponentFilter(django_filters.FilterSet):
         query has read: they are counted from those, with no query, unless
         a filter other than the facets is chosen."""
         chosen = self.chosen()
-        filtering = {name for name in chosen if chosen[name]}
+        filtering = self._filtering()
         if self.is_searching and filtering <= {*self.FACETS, *SEARCH_AND_ORDER}:
             candidates = self.search_candidates(chosen["q"])
             counts, results = counts_among(
@@ -642,9 +658,8 @@ class ComponentFilter(django_filters.FilterSet):
     def match_count(self) -> int:
         """How many components match the search and the filters, counted up
         to MATCH_COUNT_CAP + 1 (the results list the best ranked of them)."""
-        chosen = self.chosen()
-        text = chosen.get("q") or ""
-        if {name for name in chosen if chosen[name]} - SEARCH_AND_ORDER:
+        text = self.chosen().get("q") or ""
+        if not self.only_searching:
             return (
                 self._filtered(leaving_out={"q", "sort"})
                 .search_candidates(text)

@@ -808,19 +808,35 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         every match is ranked; the candidates say how many there are.
         `candidates`, when given, are this queryset's, already found.
         """
-        understood = understand(text)
-        if candidates is None and understood is not None:
-            candidates = self.search_candidates(text)
-        if understood is None or not candidates.ids:
+        ranking = self.ranking(text, candidates)
+        if ranking is None:
             return self.annotate(relevance=Value(0.0)).none()
-        typed = " ".join(understood.words)
-        # The candidates are fetched by primary key, and ranked: the words
-        # are matched once, never again by a count or a facet's query.
-        return self.among(candidates).annotate(
+        return self.ranked(*ranking)
+
+    def ranking(
+        self, text: str, candidates: SearchCandidates | None = None
+    ) -> tuple[list[int], str, str] | None:
+        """What `search` ranks for `text`: the ids of its candidates (found
+        now unless given), its query in tsquery syntax and the words typed,
+        as ranked() takes them; None when nothing can match."""
+        understood = understand(text)
+        if understood is None:
+            return None
+        if candidates is None:
+            candidates = self.search_candidates(text)
+        if not candidates.ids:
+            return None
+        return sorted(candidates.ids), understood.tsquery, " ".join(understood.words)
+
+    def ranked(self, ids: list[int], tsquery: str, typed: str) -> ComponentQuerySet:
+        """The components `ids`, with their `relevance` to a query (as
+        ranking() gives it). The candidates are fetched by primary key: the
+        words are matched once, never again by a count or a facet's query."""
+        return self.filter(IsAnyOf(F("pk"), ids)).annotate(
             # Names that merely look like the query weigh less than words
             # found: measured on the relevance set (tests/catalogue), 0.25
             # gives the best success@1.
-            relevance=SearchRank(F("search_vector"), _tsquery(understood))
+            relevance=SearchRank(F("search_vector"), _tsquery(tsquery))
             + 0.25 * TrigramWordSimilarity(typed, "names_text")
             + Case(When(acronym__iexact=typed, then=Value(10.0)), default=Value(0.0))
         )
@@ -978,12 +994,13 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         return updated
 
 
-def _tsquery(understood) -> SearchQuery:
-    """The understood words as one query over every language's dictionary."""
+def _tsquery(tsquery: str) -> SearchQuery:
+    """A query in tsquery syntax (UnderstoodQuery.tsquery) as one query over
+    every language's dictionary."""
     return reduce(
         operator.or_,
         (
-            SearchQuery(understood.tsquery, config=config, search_type="raw")
+            SearchQuery(tsquery, config=config, search_type="raw")
             for config in [*SEARCH_CONFIGURATIONS.values(), SIMPLE_SEARCH_CONFIGURATION]
         ),
     )

@@ -44,7 +44,9 @@ class DeepPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = SimpleLazyObject(
-            lambda: page_rows(self.object_list, bottom, top, rows=self.rows)
-        )
+        rows = SimpleLazyObject(lambda: self.rows_between(bottom, top))
         return self._get_page(rows, number, self)
+
+    def rows_between(self, bottom: int, top: int) -> list:
+        """The results from `bottom` up to `top`, read when a page shows them."""
+        return page_rows(self.object_list, bottom, top, rows=self.rows)

@@ -167,7 +167,7 @@ def test_the_words_are_matched_once_per_stem(typed, stemmed):
     # The same components as every dictionary's own query finds.
     published = Component.objects.published()
     by_stems = published.filter(search_vector=StemmedQuery(understood.matching))
-    by_dictionaries = published.filter(search_vector=_tsquery(understood))
+    by_dictionaries = published.filter(search_vector=_tsquery(understood.tsquery))
     assert set(by_stems) == set(by_dictionaries)
 
 

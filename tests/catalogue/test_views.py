@@ -2,14 +2,16 @@
 
 import pickle
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
 from catalogue import models as catalogue_models
@@ -564,6 +566,72 @@ def test_several_values_of_a_facet_widen_and_counts_follow_the_other_facets(clie
         for o in {f.name: f for f in narrowed.context["facets"]}["kind"].options
     }
     assert kinds == {"api": 1, "platform": 1}
+
+
+def test_a_search_lists_its_results_in_the_order_of_each_sort_page_after_page(
+    client,
+):
+    # Each sort and page of a search that nothing else filters is read by a
+    # query compiled once for it (SEARCH_PAGES): its pages must be the
+    # search's own, whichever sort and page was compiled first.
+    for n in range(25):
+        make_component(
+            name_nl=f"Procesbeheer {(n * 7) % 25:02}" if n % 3 else f"Taak {n:02}",
+            description_nl="" if n % 3 else "Over procesbeheer.",
+            published_at=timezone.now() - timedelta(days=(n * 11) % 25),
+        )
+        Component.objects.filter(name_nl__endswith=f"{n:02}").update(
+            reuse_count=(n * 3) % 5
+        )
+    make_component(name_nl="Iets anders")
+
+    for sort in ["", "name", "newest", "most_reused", "relevance", ""]:
+        expected = list(
+            ComponentFilter(
+                data={"q": "procesbeheer", "sort": sort},
+                queryset=Component.objects.for_cards(),
+            ).qs.values_list("slug", flat=True)
+        )
+        listed = []
+        for page in (1, 2):
+            response = client.get(
+                url("catalogue:component-list"),
+                {"q": "procesbeheer", "sort": sort, "page": page},
+            )
+            listed += shown_slugs(response)
+
+        assert len(expected) == 25
+        assert listed == expected, sort
+        if sort == "name":
+            names = [Component.objects.get(slug=slug).name_nl for slug in listed]
+            assert names == sorted(names, key=str.lower)
+
+
+def test_a_new_search_reads_its_page_without_compiling_its_query(client, monkeypatch):
+    for n in range(3):
+        make_component(name_nl=f"Procesbeheer {n}")
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def recorded(compiler, *args, **kwargs):
+        if "relevance" in compiler.query.annotations:
+            compiled.append(compiler.query)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", recorded)
+    client.get(url("catalogue:component-list"), {"q": "procesbeheer", "sort": "name"})
+    compiled.clear()
+
+    response = client.get(
+        url("catalogue:component-list"), {"q": "proces", "sort": "name"}
+    )
+
+    assert compiled == []
+    assert [c.name_nl for c in response.context["page_obj"].object_list] == [
+        "Procesbeheer 0",
+        "Procesbeheer 1",
+        "Procesbeheer 2",
+    ]
 
 
 def test_facet_counts_follow_the_search(client):
