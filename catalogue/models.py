@@ -86,6 +86,7 @@ from publishing.models import (
 )
 from reuse_portal.addresses import slug_address
 from reuse_portal.choice_labels import ChoiceLabelsMixin
+from reuse_portal.precompiled import PrecompiledQuery
 
 
 class ComponentKind(models.TextChoices):
@@ -878,18 +879,34 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         words and as many by their names, enough to count the matches up to
         that number and to rank the first RANKED_BY_WORDS and RANKED_BY_NAME
         of them. A many-to-many relation's value is a list of the related
-        rows' ids. None when no word of `text` is left.
+        rows' ids. None when no word of `text` is left. The catalogue's own
+        query (every published component's) is compiled once per process.
 
         Names are compared with what was typed only when some typed word is
         one the catalogue never uses: a known word is found by the words
         index, and a name that merely looks like it is noise (on the
         relevance set, success@1 rose from 0.95 to 0.96). Comparing names
         is the dearest part: 26 ms for one rare word at 100,000 components."""
-        enough = MATCH_COUNT_CAP + 1
         understood = understand(text)
         if understood is None:
             return None
-        typed = " ".join(understood.words)
+        # The words typed, where names are compared with them.
+        typed = (" ".join(understood.words),) if understood.has_unknown_word else ()
+        if self._selects_every_published():
+            shape = tuple((values or {}).items())
+            return CANDIDATES[bool(typed)].queryset(shape, understood.matching, *typed)
+        return self._candidate_rows(understood.matching, *typed, values=values)
+
+    def _candidate_rows(
+        self,
+        matching: str,
+        typed: str | None = None,
+        *,
+        values: Mapping[str, str] | None = None,
+    ) -> models.QuerySet:
+        """candidate_rows() for a query in lexemes (UnderstoodQuery.matching),
+        and names compared with `typed` if given."""
+        enough = MATCH_COUNT_CAP + 1
         # Prefixed: an annotation may not take the name of a field.
         columns = {
             f"value_{name}": _each_holds(path) for name, path in (values or {}).items()
@@ -897,10 +914,10 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         rows = self.order_by().values("pk").annotate(**columns)
         fields = ["pk", "by_name", *columns]
         # Each part found by its own index, never by reading the whole table.
-        by_words = rows.filter(
-            search_vector=StemmedQuery(understood.matching)
-        ).annotate(by_name=Value(False))
-        if not understood.has_unknown_word:
+        by_words = rows.filter(search_vector=StemmedQuery(matching)).annotate(
+            by_name=Value(False)
+        )
+        if typed is None:
             return by_words.values_list(*fields)[:enough]
         by_name = rows.filter(names_text__trigram_word_similar=typed).annotate(
             by_name=Value(True)
@@ -910,6 +927,20 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             by_words.values_list(*fields)[:enough]
             .union(by_name.values_list(*fields)[:enough], all=True)
             .order_by()
+        )
+
+    def _selects_every_published(self) -> bool:
+        """Whether this queryset's rows are all the published components,
+        whatever else it reads of them (related rows, deferred fields): then
+        its search's candidates are the catalogue's (CANDIDATES)."""
+        query = self.query
+        return (
+            query.where == Component.objects.published().query.where
+            and not query.annotations
+            and not query.combinator
+            and not query.distinct
+            and not query.is_sliced
+            and not query.extra
         )
 
     def closest_names(self, text: str, *, limit: int = 5) -> ComponentQuerySet:
@@ -1437,6 +1468,24 @@ class Component(ChoiceLabelsMixin, SlugNaturalKeyMixin, Publishable, Timestamped
 # "e-Box" is the word "ebox" for search (catalogue.search.search_words()):
 # PostgreSQL regexp_replace() arguments that do the same.
 JOINED_INSIDE_WORDS = (r"(?<=\w)[-'’.](?=\w)", "")
+
+
+def _catalogue_candidates(
+    shape: tuple, matching: str, typed: str | None = None
+) -> models.QuerySet:
+    return Component.objects.published()._candidate_rows(
+        matching, typed, values=dict(shape)
+    )
+
+
+# The query of a search's candidates among all the published components,
+# compiled once per process for the values read with them (`shape`): by
+# their words, and by their words or their names. At 100,000 components,
+# building and compiling it took some 1.4 ms of each new search.
+CANDIDATES = {
+    False: PrecompiledQuery(Component, _catalogue_candidates, (str,)),
+    True: PrecompiledQuery(Component, _catalogue_candidates, (str, str)),
+}
 
 
 class SearchWordQuerySet(models.QuerySet):

@@ -249,3 +249,25 @@ def test_an_overlong_query_gets_a_clear_answer_on_the_page_and_the_api(client):
     assert "at most 200 characters" in page.content.decode()
     assert api.status_code == 400
     assert "at most 200 characters" in str(api.json()["errors"]["q"])
+
+
+@pytest.mark.parametrize("typed", ["archivering", "archivring"])
+def test_a_queryset_of_some_components_finds_its_candidates_among_those_only(typed):
+    # The catalogue's query (every published component's) is compiled once
+    # per process, with a word known or not: a queryset of other components
+    # must get its own.
+    archive = Component.objects.get(slug="archivemanager")
+    catalogue = Component.objects.for_cards().search_candidates(typed)
+    others = (
+        Component.objects.published().exclude(pk=archive.pk).search_candidates(typed)
+    )
+    Component.objects.filter(pk=archive.pk).update(
+        publication_state=PublicationState.SUBMITTED
+    )
+    unpublished_too = Component.objects.all().search_candidates(typed)
+    published_now = Component.objects.published().search_candidates(typed)
+
+    assert archive.pk in catalogue.ids
+    assert others.ids == catalogue.ids - {archive.pk}
+    assert unpublished_too.ids == catalogue.ids
+    assert published_now.ids == others.ids
