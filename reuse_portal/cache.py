@@ -48,15 +48,27 @@ class UpsertDatabaseCache(DatabaseCache):
         self._writes = itertools.count()
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
-        key = self.make_and_validate_key(key, version=version)
+        self.set_many({key: value}, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        """All of `data` in one statement (Django's backend writes each key
+        in turn)."""
+        if not data:
+            return []
         timeout = self.get_backend_timeout(timeout)
         if timeout is None:
             expires = datetime.max.replace(tzinfo=UTC)
         else:
             expires = datetime.fromtimestamp(timeout, tz=UTC)
-        encoded = self._encode(value)
         database = router.db_for_write(self.cache_model_class)
         connection = connections[database]
+        expires = connection.ops.adapt_datetimefield_value(
+            expires.replace(microsecond=0)
+        )
+        rows = [
+            (self.make_and_validate_key(key, version=version), self._encode(value))
+            for key, value in data.items()
+        ]
         table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
             if next(self._writes) % CULL_CHECK_EVERY == 0:
@@ -66,17 +78,13 @@ class UpsertDatabaseCache(DatabaseCache):
                     now = tz_now().replace(microsecond=0)
                     self._cull(database, cursor, now, entries)
             cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) "
-                "VALUES (%s, %s, %s) ON CONFLICT (cache_key) "
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(rows))
+                + " ON CONFLICT (cache_key) "
                 "DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
-                [
-                    key,
-                    encoded,
-                    connection.ops.adapt_datetimefield_value(
-                        expires.replace(microsecond=0)
-                    ),
-                ],
+                [param for key, value in rows for param in (key, value, expires)],
             )
+        return []
 
     def incr(self, key, delta=1, version=None) -> int:
         """Django's adds `delta` to what it has read, then writes the sum

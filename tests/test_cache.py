@@ -38,6 +38,19 @@ def test_a_value_is_written_in_one_statement_and_read_back(cache, monkeypatch):
     assert cache.get("answer") == {"rows": [1, 2, 3]}
 
 
+def test_several_values_are_written_in_one_statement(cache, monkeypatch):
+    monkeypatch.setattr(portal_cache, "CULL_CHECK_EVERY", 10**6)
+    cache.set("checked", "first")  # this process's first write counts the table
+    cache.set("b", "old", timeout=60)
+
+    with CaptureQueriesContext(connection) as writing:
+        cache.set_many({"a": 1, "b": [2, "new"], "c": None}, timeout=60)
+    cache.set_many({})
+
+    assert len(writing.captured_queries) == 1
+    assert cache.get_many(["a", "b", "c", "d"]) == {"a": 1, "b": [2, "new"], "c": None}
+
+
 def test_a_second_write_of_a_key_replaces_its_value_and_its_expiry(cache):
     cache.set("answer", "old", timeout=60)
     cache.set("answer", "new", timeout=None)
