@@ -543,6 +543,16 @@ class ComponentFilter(django_filters.FilterSet):
         every language: they are numbers and slugs."""
         return self._kept("catalogue-value-counts", self._count, per_language=False)
 
+    def kept_names(self) -> list[str]:
+        """The names counts() keeps its values under, for reading them
+        together (page_cache.read_together): value_counts() only for a
+        search, whose counts are few. The catalogue's own count thousands of
+        values, read only when counts() are not kept."""
+        names = [self._kept_name("catalogue-counts")]
+        if self.is_searching:
+            names.append(self._kept_name("catalogue-value-counts", per_language=False))
+        return names
+
     def _kept(
         self, name: str, compute: Callable[[], dict], *, per_language: bool = True
     ) -> dict:
@@ -551,11 +561,14 @@ class ComponentFilter(django_filters.FilterSet):
         once per filterset."""
         kept = self.__dict__.setdefault("_kept_values", {})
         if name not in kept:
-            language = get_language() if per_language else "every-language"
             kept[name] = until_content_changes(
-                f"{name}:{language}:{self._choices_digest()}", compute
+                self._kept_name(name, per_language=per_language), compute
             )
         return kept[name]
+
+    def _kept_name(self, name: str, *, per_language: bool = True) -> str:
+        language = get_language() if per_language else "every-language"
+        return f"{name}:{language}:{self._choices_digest()}"
 
     def _choices_digest(self) -> str:
         chosen = sorted(

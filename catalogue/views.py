@@ -52,6 +52,7 @@ from reuse_portal.page_cache import (
     cached_for_visitors,
     cached_for_visitors_by_each_process,
     in_this_process_until_content_changes,
+    read_together,
     until_content_changes,
 )
 from reuse_portal.pagination import DEEP_PAGE_OFFSET, DeepPaginator
@@ -163,9 +164,12 @@ class ComponentListView(FilterView):
         # the values that are valid, never a 500 and never an empty
         # catalogue. The results are built only if the page shows them.
         self.object_list = SimpleLazyObject(lambda: self.filterset.qs)
-        return self.render_to_response(
-            self.get_context_data(filter=self.filterset, object_list=self.object_list)
-        )
+        # What the page keeps in the shared cache, read and written together.
+        with read_together([*self.filterset.kept_names(), self.results_name()]):
+            context = self.get_context_data(
+                filter=self.filterset, object_list=self.object_list
+            )
+        return self.render_to_response(context)
 
     def get_filterset_kwargs(self, filterset_class) -> dict:
         # Always bound, even to an empty query string: otherwise django-filter
@@ -222,10 +226,12 @@ class ComponentListView(FilterView):
         # page's rows and their cards are read and rendered once per query
         # string and change.
         context["results"] = until_content_changes(
-            f"catalogue-results:{address_digest(self.request)}",
-            lambda: self.render_results(context),
+            self.results_name(), lambda: self.render_results(context)
         )
         return context
+
+    def results_name(self) -> str:
+        return f"catalogue-results:{address_digest(self.request)}"
 
     def render_results(self, context: dict) -> str:
         filterset = context["filter"]

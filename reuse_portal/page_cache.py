@@ -23,7 +23,10 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import wraps
 
 from django.apps import apps
@@ -91,11 +94,60 @@ def forget_local_copies() -> None:
     _read_only_values.clear()
 
 
+@dataclass
+class _Together:
+    """The shared copies read ahead by read_together() (None for those the
+    shared cache does not hold), and the writes it holds back, by their
+    timeouts."""
+
+    read: dict[str, object | None]
+    writes: dict[int, dict[str, object]]
+
+    def written(self, key: str) -> object | None:
+        for values in self.writes.values():
+            if key in values:
+                return values[key]
+        return None
+
+
+_together: ContextVar[_Together | None] = ContextVar("together", default=None)
+
+
+@contextmanager
+def read_together(names: list[str]) -> Iterator[None]:
+    """Within it, until_content_changes() finds the shared copies of `names`
+    (those this process holds no copy of) read in one round trip, and
+    writes what it computes in one more, at the end: a first search read
+    and wrote three values one by one, six round trips."""
+    stamp = catalogue_stamp()
+    keys = [f"{name}:{stamp}" for name in names]
+    missing = [key for key in keys if not local_copies.has_key(key)]
+    found = cache.get_many(missing) if missing else {}
+    together = _Together({key: found.get(key) for key in missing}, writes={})
+    token = _together.set(together)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    for seconds, values in together.writes.items():
+        cache.set_many(values, seconds)
+
+
 def _read(key: str, *, local_copy: bool = True, shared: bool = True) -> object | None:
     """The local copy, else the shared one (then kept locally too)."""
     value = local_copies.get(key) if local_copy else None
     if value is None and shared:
-        value = cache.get(key)
+        together = _together.get()
+        if together is None:
+            value = cache.get(key)
+        else:
+            # Read ahead, else written since (without a local copy), else
+            # not asked for ahead.
+            value = together.read.get(key)
+            if value is None:
+                value = together.written(key)
+            if value is None and key not in together.read:
+                value = cache.get(key)
         if value is not None and local_copy:
             local_copies.set(key, value)
     return value
@@ -109,7 +161,10 @@ def _keep(
     local_copy: bool = True,
     shared: bool = True,
 ) -> None:
-    if shared:
+    together = _together.get()
+    if shared and together is not None:
+        together.writes.setdefault(seconds, {})[key] = value
+    elif shared:
         cache.set(key, value, seconds)
     if local_copy:
         local_copies.set(key, value, seconds)

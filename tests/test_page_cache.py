@@ -439,3 +439,54 @@ def test_a_value_kept_in_this_process_costs_no_round_trip_and_follows_changes():
         page_cache.in_this_process_until_content_changes("a-page", page)
         == "<article>2</article>"
     )
+
+
+class Recorded:
+    """The shared cache, each call of which is recorded: (method, keys)."""
+
+    def __init__(self, shared) -> None:
+        self.shared = shared
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def __getattr__(self, method: str):
+        def recorded(key_or_keys, *args, **kwargs):
+            keys = (
+                key_or_keys if isinstance(key_or_keys, list | dict) else [key_or_keys]
+            )
+            self.calls.append((method, sorted(keys)))
+            return getattr(self.shared, method)(key_or_keys, *args, **kwargs)
+
+        return recorded
+
+    def of_catalogue(self) -> list[tuple[str, int]]:
+        """The calls about the catalogue page's counts and results, each
+        with the number of its keys."""
+        return [
+            (method, len(keys))
+            for method, keys in self.calls
+            if any(key.startswith("catalogue-") for key in keys)
+        ]
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)  # the view itself, every time
+def test_a_search_reads_and_writes_what_it_keeps_in_one_round_trip_each(
+    client, monkeypatch
+):
+    make_component(name_nl="Procesbeheer")
+    client.get(reverse("catalogue:component-list"))  # the facets' labels
+    shared = Recorded(cache)
+    monkeypatch.setattr(page_cache, "cache", shared)
+    address = reverse("catalogue:component-list") + "?q=procesbeheer"
+
+    first = client.get(address)
+    first_calls = shared.of_catalogue()
+    # Another process, which holds no copy of them.
+    page_cache.forget_local_copies()
+    shared.calls.clear()
+    again = client.get(address)
+
+    # Its counts, its facets' counts and its rendered results.
+    assert first_calls == [("get_many", 3), ("set_many", 3)]
+    assert shared.of_catalogue() == [("get_many", 3)]
+    assert "Procesbeheer" in first.content.decode()
+    assert again.content == first.content
