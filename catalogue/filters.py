@@ -36,6 +36,7 @@ from catalogue.models import (
 )
 from catalogue.search import MAX_QUERY_LENGTH, SearchCandidates
 from reuse_portal.page_cache import (
+    held_here,
     read_only_until_content_changes,
     until_content_changes,
 )
@@ -545,11 +546,12 @@ class ComponentFilter(django_filters.FilterSet):
 
     def kept_names(self) -> list[str]:
         """The names counts() keeps its values under, for reading them
-        together (page_cache.read_together): value_counts() only for a
-        search, whose counts are few. The catalogue's own count thousands of
-        values, read only when counts() are not kept."""
+        together (page_cache.read_together). value_counts() are read only
+        to make counts(): with them only where this process holds no copy
+        of counts(), and for a search, whose counts are few (the whole
+        catalogue's are thousands of values)."""
         names = [self._kept_name("catalogue-counts")]
-        if self.is_searching:
+        if self.is_searching and not held_here(names[0]):
             names.append(self._kept_name("catalogue-value-counts", per_language=False))
         return names
 

@@ -113,6 +113,12 @@ class _Together:
 _together: ContextVar[_Together | None] = ContextVar("together", default=None)
 
 
+def held_here(name: str) -> bool:
+    """Whether this process holds a copy of what until_content_changes()
+    keeps under `name`."""
+    return local_copies.has_key(f"{name}:{catalogue_stamp()}")
+
+
 @contextmanager
 def read_together(names: list[str]) -> Iterator[None]:
     """Within it, until_content_changes() finds the shared copies of `names`
