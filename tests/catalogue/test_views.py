@@ -16,7 +16,7 @@ from django.views.defaults import server_error
 
 from catalogue import models as catalogue_models
 from catalogue import views as catalogue_views
-from catalogue.filters import FACET_VALUES_SHOWN, ComponentFilter
+from catalogue.filters import FACET_VALUES_SHOWN, ComponentFilter, RelatedValues
 from catalogue.models import (
     CollaborationModel,
     Component,
@@ -24,6 +24,7 @@ from catalogue.models import (
     ComponentOrganisation,
     LinkKind,
     OrganisationRole,
+    Provider,
     PublicationState,
     ReuseCase,
 )
@@ -639,6 +640,43 @@ def test_a_new_search_compiles_no_query_of_the_components(
         "Procesbeheer 1",
         "Procesbeheer 2",
     ]
+
+
+def test_a_facet_value_is_labelled_once_per_language_until_the_catalogue_changes(
+    client, monkeypatch
+):
+    provider = make_provider(name_nl="Stad Gent", name_fr="Ville de Gand")
+    provider.acronym_nl = provider.acronym_fr = provider.acronym_en = ""
+    provider.save()
+    make_component(provider=provider)
+    made = []
+    instance = RelatedValues.instance
+
+    def counted(values, row):
+        if values.model is Provider:
+            made.append(row)
+        return instance(values, row)
+
+    monkeypatch.setattr(RelatedValues, "instance", counted)
+
+    def provider_labels(language: str, query: dict) -> list[str]:
+        response = client.get(url("catalogue:component-list", language=language), query)
+        facets = {facet.name: facet for facet in response.context["facets"]}
+        return [option.label for option in facets["provider"].options]
+
+    # Other filters, counted anew, with the same labels.
+    assert provider_labels("nl", {}) == ["Stad Gent"]
+    assert provider_labels("nl", {"kind": "api"}) == ["Stad Gent"]
+    assert provider_labels("nl", {"status": "available"}) == ["Stad Gent"]
+    assert provider_labels("fr", {"kind": "api"}) == ["Ville de Gand"]
+    labelled_before = len(made)
+    Provider.objects.filter(pk=provider.pk).update(name_nl="Gent")
+    page_cache.new_stamp()  # as a save of the provider would
+    assert provider_labels("nl", {}) == ["Gent"]
+
+    # Once in each language, then once more after the change.
+    assert labelled_before == 2
+    assert len(made) == 3
 
 
 def test_facet_counts_follow_the_search(client):
