@@ -19,6 +19,59 @@ def untranslated(obj, field: str) -> str:
     )
 
 
+# A component's card in a list (the catalogue's results, the home page, a
+# network's page): written here rather than as a template, which took 2.6 ms
+# to render the catalogue page's 20 cards, against 1.25 ms.
+CARD = (
+    '<article class="card">\n'
+    '  <h3 class="card-title"><a href="{url}">{name}</a>{acronym}</h3>\n'
+    '  <p class="card-meta">\n'
+    '    <span class="badge">{kind}</span>\n'
+    '    <span class="status status-{status}">{status_label}</span>\n'
+    "  </p>\n"
+    "  <p>{summary}{untranslated}</p>\n"
+    '  <dl class="card-facts">\n'
+    "    <div><dt>{provider_term}</dt><dd>{provider}</dd></div>\n"
+    "    <div><dt>{reuses_term}</dt><dd>{reuses}</dd></div>\n"
+    "  </dl>\n"
+    "</article>\n"
+)
+
+
+@register.simple_tag
+def component_cards(components) -> str:
+    """The cards of `components`, each with its provider (select_related)."""
+    provider_term, reuses_term = _("Provider"), _("Reuses")
+    not_confirmed = format_html("<em>{}</em>", _("Not yet confirmed"))
+    return format_html_join(
+        "",
+        CARD,
+        (
+            {
+                "url": component.get_absolute_url(),
+                "name": component.name,
+                "acronym": format_html(' <span class="acronym">({})</span>', acronym)
+                if (acronym := component.acronym) and acronym not in component.name
+                else "",
+                "kind": component.get_kind_display(),
+                "status": component.lifecycle_status,
+                "status_label": component.get_lifecycle_status_display(),
+                "summary": component.summary,
+                "untranslated": untranslated(component, "summary"),
+                "provider_term": provider_term,
+                "provider": format_html(
+                    '<a href="{}">{}</a>', provider.get_absolute_url(), provider.name
+                )
+                if (provider := component.provider)
+                else not_confirmed,
+                "reuses_term": reuses_term,
+                "reuses": component.reuse_count,
+            }
+            for component in components
+        ),
+    )
+
+
 @register.filter
 def markdown(text: str) -> str:
     """A description's Markdown as sanitised HTML."""

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
@@ -677,6 +678,58 @@ def test_a_facet_value_is_labelled_once_per_language_until_the_catalogue_changes
     # Once in each language, then once more after the change.
     assert labelled_before == 2
     assert len(made) == 3
+
+
+def test_a_card_shows_what_a_component_is_and_who_offers_it(client):
+    provider = make_provider(name_nl="Stad <Gent>")
+    offered = make_component(
+        name_nl="Formulieren & co",
+        acronym="FRM",
+        summary_nl="Formulieren invullen.",
+        summary_fr="",
+        provider=provider,
+        kind=ComponentKind.SERVICE,
+    )
+    # As the reuse cases would store it (catalogue/reuse_counts.py).
+    Component.objects.filter(pk=offered.pk).update(reuse_count=3)
+    make_component(name_nl="Wees", acronym="Wees", provider=None)
+
+    def cards(language: str) -> dict:
+        response = client.get(url("catalogue:component-list", language=language))
+        page = BeautifulSoup(response.content.decode(), "html.parser")
+        return {
+            card.select_one(".card-title a").get_text(): card
+            for card in page.select(".results .card")
+        }
+
+    dutch, french = cards("nl"), cards("fr")
+    card = dutch["Formulieren & co"]
+    with translation.override("nl"):
+        kind = offered.get_kind_display()
+        status = offered.get_lifecycle_status_display()
+        addresses = offered.get_absolute_url(), provider.get_absolute_url()
+
+    assert card.select_one(".card-title a")["href"] == addresses[0]
+    assert card.select_one(".acronym").get_text() == "(FRM)"
+    assert card.select_one(".badge").get_text() == kind
+    assert card.select_one(f".status-{offered.lifecycle_status}").get_text() == status
+    assert "Formulieren invullen." in card.get_text()
+    assert not card.select(".untranslated")
+    provider_link = card.select_one(".card-facts a")
+    assert provider_link["href"] == addresses[1]
+    assert provider_link.get_text() == "Stad <Gent>"
+    assert card.select(".card-facts dd")[1].get_text() == "3"
+    # An acronym that the name holds is not repeated; no provider is said so.
+    orphan = dutch["Wees"]
+    assert not orphan.select(".acronym")
+    assert orphan.select_one(".card-facts em").get_text() == "Nog niet bevestigd"
+    # The summary shown in another language says so.
+    (in_french,) = [
+        card
+        for card in french.values()
+        if card.select_one(".card-title a")["href"].endswith(f"/{offered.slug}/")
+    ]
+    assert in_french.select(".untranslated")
 
 
 def test_facet_counts_follow_the_search(client):
