@@ -165,7 +165,7 @@ class ComponentListView(FilterView):
         # catalogue. The results are built only if the page shows them.
         self.object_list = SimpleLazyObject(lambda: self.filterset.qs)
         # What the page keeps in the shared cache, read and written together.
-        with read_together([*self.filterset.kept_names(), self.results_name()]):
+        with read_together([*self.filterset.kept_names(), self.results_name]):
             context = self.get_context_data(
                 filter=self.filterset, object_list=self.object_list
             )
@@ -226,10 +226,11 @@ class ComponentListView(FilterView):
         # page's rows and their cards are read and rendered once per query
         # string and change.
         context["results"] = until_content_changes(
-            self.results_name(), lambda: self.render_results(context)
+            self.results_name, lambda: self.render_results(context)
         )
         return context
 
+    @cached_property
     def results_name(self) -> str:
         return f"catalogue-results:{address_digest(self.request)}"
 
