@@ -13,6 +13,7 @@ from catalogue.models import Component, LifecycleStatus, LinkKind
 from catalogue.search import IsAnyOf
 from publishing.models import PublicationState
 from reuse_portal.precompiled import PrecompiledLookup, PrecompiledQuery, stand_in
+from tests.compilations import record_compilations
 from tests.factories import make_component
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +27,9 @@ def pages():
 @pytest.fixture
 def page_compilations(monkeypatch):
     """Each compilation of a page's query (the one with the lists)."""
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(compiler, *args, **kwargs):
-        if "links_rows" in compiler.query.annotations:
-            compiled.append(compiler.query)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return compiled
+    return record_compilations(
+        monkeypatch, lambda query: "links_rows" in query.annotations
+    )
 
 
 def test_each_lookup_finds_its_own_row_with_its_lists(pages, page_compilations):

@@ -6,10 +6,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from tests.compilations import record_compilations
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -61,16 +61,7 @@ def test_signing_out_ends_the_session_in_the_cache_too(client):
 @pytest.fixture
 def user_compilations(monkeypatch):
     """Each compilation of a query of the users' table."""
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(compiler, *args, **kwargs):
-        if compiler.query.model is User:
-            compiled.append(compiler.query)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return compiled
+    return record_compilations(monkeypatch, lambda query: query.model is User)
 
 
 def test_the_user_of_each_request_is_read_without_compiling_its_query(

@@ -8,7 +8,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,6 +30,7 @@ from catalogue.models import (
 )
 from networks.models import Membership
 from reuse_portal import page_cache, pagination
+from tests.compilations import record_compilations
 from tests.factories import (
     make_building_block,
     make_component,
@@ -621,15 +621,7 @@ def test_a_new_search_compiles_no_query_of_the_components(
     # compared too. The facets are counted from the candidates.
     for n in range(3):
         make_component(name_nl=f"Procesbeheer {n}")
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def recorded(compiler, *args, **kwargs):
-        if compiler.query.model is Component:
-            compiled.append(compiler.query)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", recorded)
+    compiled = record_compilations(monkeypatch, lambda query: query.model is Component)
     client.get(url("catalogue:component-list"), {"q": first, "sort": "name"})
     compiled.clear()
 
