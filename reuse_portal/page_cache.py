@@ -113,10 +113,15 @@ class _Together:
 _together: ContextVar[_Together | None] = ContextVar("together", default=None)
 
 
+def _key(name: str) -> str:
+    """The key until_content_changes() keeps `name` under: its stamp's."""
+    return f"{name}:{catalogue_stamp()}"
+
+
 def held_here(name: str) -> bool:
     """Whether this process holds a copy of what until_content_changes()
     keeps under `name`."""
-    return local_copies.has_key(f"{name}:{catalogue_stamp()}")
+    return local_copies.has_key(_key(name))
 
 
 @contextmanager
@@ -125,8 +130,7 @@ def read_together(names: list[str]) -> Iterator[None]:
     (those this process holds no copy of) read in one round trip, and
     writes what it computes in one more, at the end: a first search read
     and wrote three values one by one, six round trips."""
-    stamp = catalogue_stamp()
-    keys = [f"{name}:{stamp}" for name in names]
+    keys = [_key(name) for name in names]
     missing = [key for key in keys if not local_copies.has_key(key)]
     found = cache.get_many(missing) if missing else {}
     together = _Together({key: found.get(key) for key in missing}, writes={})
@@ -188,7 +192,7 @@ def until_content_changes[T](
     to read (counts and rankings over the whole catalogue). With
     `local_copy`, the process keeps a pickled copy too; without `shared`,
     only that copy."""
-    key = f"{name}:{catalogue_stamp()}"
+    key = _key(name)
     value = _read(key, local_copy=local_copy, shared=shared)
     if value is None:
         value = compute()
