@@ -128,7 +128,7 @@ def held_here(name: str) -> bool:
 def read_together(names: list[str]) -> Iterator[None]:
     """Within it, until_content_changes() finds the shared copies of `names`
     (those this process holds no copy of) read in one round trip, and
-    writes what it computes in one more, at the end: a first search read
+    writes those it computes in one more, at the end: a first search read
     and wrote three values one by one, six round trips."""
     keys = [_key(name) for name in names]
     missing = [key for key in keys if not local_copies.has_key(key)]
@@ -148,16 +148,13 @@ def _read(key: str, *, local_copy: bool = True, shared: bool = True) -> object |
     value = local_copies.get(key) if local_copy else None
     if value is None and shared:
         together = _together.get()
-        if together is None:
+        if together is None or key not in together.read:
             value = cache.get(key)
         else:
-            # Read ahead, else written since (without a local copy), else
-            # not asked for ahead.
-            value = together.read.get(key)
+            # Read ahead, else written since (without a local copy).
+            value = together.read[key]
             if value is None:
                 value = together.written(key)
-            if value is None and key not in together.read:
-                value = cache.get(key)
         if value is not None and local_copy:
             local_copies.set(key, value)
     return value
@@ -172,7 +169,10 @@ def _keep(
     shared: bool = True,
 ) -> None:
     together = _together.get()
-    if shared and together is not None:
+    # Only what was read ahead waits: anything else is written as it is now,
+    # not as the rest of the request may leave it (a value's cached
+    # properties, filled as the page uses it, would be stored too).
+    if shared and together is not None and key in together.read:
         together.writes.setdefault(seconds, {})[key] = value
     elif shared:
         cache.set(key, value, seconds)

@@ -496,3 +496,19 @@ def test_a_search_reads_and_writes_what_it_keeps_in_one_round_trip_each(
     assert shared.of_catalogue() == [("get_many", 1), ("set_many", 1)]
     assert "Procesbeheer" in first.content.decode()
     assert again.content == first.content
+
+
+def test_a_value_not_read_ahead_is_written_as_it_is_when_computed():
+    # Only the values named are held back until the end: another, such as
+    # the facets' labels, is stored before the page goes on to change it.
+    labels = {"gent": "Gent"}
+    with page_cache.read_together(["named"]):
+        page_cache.until_content_changes("named", lambda: "kept")
+        page_cache.until_content_changes("other", lambda: labels)
+        labels["gent"] = "changed by the page"
+        stored_during = cache.get(f"other:{page_cache.catalogue_stamp()}")
+        named_during = cache.get(f"named:{page_cache.catalogue_stamp()}")
+
+    assert stored_during == {"gent": "Gent"}
+    assert named_during is None
+    assert cache.get(f"named:{page_cache.catalogue_stamp()}") == "kept"
