@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import reduce
+from functools import cache, reduce
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -51,6 +51,7 @@ from django.db.models.functions import (
     Lower,
     Replace,
 )
+from django.db.models.sql.where import WhereNode
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -935,7 +936,7 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
         its search's candidates are the catalogue's (CANDIDATES)."""
         query = self.query
         return (
-            query.where == Component.objects.published().query.where
+            query.where == _every_published_where()
             and not query.annotations
             and not query.combinator
             and not query.distinct
@@ -1023,6 +1024,13 @@ class ComponentQuerySet(PublishableQuerySet, SlugQuerySet):
             elif changed:
                 SearchWord.objects.add_words_of(refreshed)
         return updated
+
+
+@cache
+def _every_published_where() -> WhereNode:
+    """The `where` of every published component's queryset, built once: each
+    new search compares its queryset's with it, and building it took 80 µs."""
+    return Component.objects.published().query.where
 
 
 def _tsquery(tsquery: str) -> SearchQuery:
