@@ -183,38 +183,53 @@ class Vocabulary:
         from catalogue.models import SearchWord  # noqa: PLC0415 (models import this)
 
         table = connection.ops.quote_name(SearchWord._meta.db_table)
-        # One SELECT per word, each with its word as a constant, so that the
-        # planner can take the prefix and trigram indexes. The similar words
-        # are looked for only when no catalogue word starts with the typed
-        # one (_word_clause reads them only then): at 100,000 components
-        # that search took 2-7 ms per word.
-        per_word = f"""
-            SELECT %s, looked_up.known,
-                   CASE WHEN looked_up.known THEN ARRAY[]::text[]
+        # One statement for the typed words and the compounds, the same for
+        # any number of words: at 100,000 components it costs the database
+        # half of what one SELECT per word (each with its word as a
+        # constant) and one for the compounds did, in one round trip less.
+        # A typed word is found by the prefix index through a range (a LIKE
+        # pattern must be a constant to use it), and by the trigram index.
+        # The similar words are looked for only when no catalogue word starts
+        # with the typed one (_word_clause reads them only then): at 100,000
+        # components that search takes 2-7 ms per word. The compounds'
+        # rows come last, with no answer to "known".
+        statement = f"""
+            SELECT typed.word, typed.known,
+                   CASE WHEN typed.known THEN ARRAY[]::text[]
                    ELSE ARRAY(SELECT word FROM {table}
-                              WHERE word %% %s AND similarity(word, %s) >= %s
-                              ORDER BY similarity(word, %s) DESC, word
+                              WHERE word %% typed.word
+                                AND similarity(word, typed.word) >= %s
+                              ORDER BY similarity(word, typed.word) DESC, word
                               LIMIT %s)
                    END
-            FROM (SELECT EXISTS (SELECT 1 FROM {table} WHERE word LIKE %s) AS known)
-                 AS looked_up
+            FROM (
+                SELECT typed.word, EXISTS (
+                    SELECT 1 FROM {table}
+                    WHERE word ~>=~ typed.word
+                      AND word ~<~ (typed.word || U&'\\+10FFFF')
+                ) AS known
+                FROM unnest(%s::text[]) AS typed (word)
+            ) AS typed
+            UNION ALL
+            SELECT word, NULL, NULL FROM {table} WHERE word = ANY(%s::text[])
         """  # noqa: S608 (the table name is ours, the words are parameters)
-        params: list = []
-        for word in words:
-            prefix = word.replace("\\", "\\\\").replace("_", "\\_") + "%"
-            params += [word, word, word, TYPO_SIMILARITY, word, CORRECTIONS, prefix]
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join([per_word] * len(words)), params)
-            rows = cursor.fetchall()
             cursor.execute(
-                f"SELECT word FROM {table} WHERE word = ANY(%s)",  # noqa: S608
-                [sorted(_compound_candidates(words))],
+                statement,
+                [
+                    TYPO_SIMILARITY,
+                    CORRECTIONS,
+                    words,
+                    sorted(_compound_candidates(words)),
+                ],
             )
-            exact = frozenset(row[0] for row in cursor.fetchall())
+            rows = cursor.fetchall()
         return cls(
             known=frozenset(word for word, is_known, _closest in rows if is_known),
             closest={word: close for word, is_known, close in rows if close},
-            exact=exact,
+            exact=frozenset(
+                word for word, is_known, _closest in rows if is_known is None
+            ),
         )
 
 

@@ -119,6 +119,14 @@ def test_only_a_word_the_catalogue_never_uses_is_compared_with_its_words():
     assert "signature" not in vocabulary.closest
 
 
+def test_a_typed_word_is_known_when_a_catalogue_word_starts_with_it_literally():
+    # "_" and "%" are wildcards to LIKE: "sig%" once passed for known.
+    vocabulary = Vocabulary.look_up(["signat", "s_gnature", "sig%"])
+
+    assert vocabulary.known == {"signat"}
+    assert "signature" in vocabulary.closest["s_gnature"]
+
+
 def test_closest_names_suggest_something_when_nothing_matches():
     suggestions = Component.objects.published().closest_names("ehealtbocks")
 
