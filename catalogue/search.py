@@ -184,11 +184,15 @@ class Vocabulary:
 
         table = connection.ops.quote_name(SearchWord._meta.db_table)
         # One statement for the typed words and the compounds, the same for
-        # any number of words: at 100,000 components it costs the database
-        # half of what one SELECT per word (each with its word as a
-        # constant) and one for the compounds did, in one round trip less.
-        # A typed word is found by the prefix index through a range (a LIKE
-        # pattern must be a constant to use it), and by the trigram index.
+        # any number of words, planned once per connection: the words reach
+        # it through subqueries, hidden from the planner, which would
+        # otherwise plan every search for its own words (and take longer to
+        # plan than to run); its constants are written in for the same
+        # reason. At 100,000 components it costs the database an eighth of
+        # what one SELECT per word (each with its word as a constant) and one
+        # for the compounds did, in one round trip less. A typed word is
+        # found by the prefix index through a range (a LIKE pattern must be
+        # a constant to use it), and by the trigram index.
         # The similar words are looked for only when no catalogue word starts
         # with the typed one (_word_clause reads them only then): at 100,000
         # components that search takes 2-7 ms per word. The compounds'
@@ -198,9 +202,9 @@ class Vocabulary:
                    CASE WHEN typed.known THEN ARRAY[]::text[]
                    ELSE ARRAY(SELECT word FROM {table}
                               WHERE word %% typed.word
-                                AND similarity(word, typed.word) >= %s
+                                AND similarity(word, typed.word) >= {TYPO_SIMILARITY}
                               ORDER BY similarity(word, typed.word) DESC, word
-                              LIMIT %s)
+                              LIMIT {CORRECTIONS})
                    END
             FROM (
                 SELECT typed.word, EXISTS (
@@ -208,17 +212,16 @@ class Vocabulary:
                     WHERE word ~>=~ typed.word
                       AND word ~<~ (typed.word || U&'\\+10FFFF')
                 ) AS known
-                FROM unnest(%s::text[]) AS typed (word)
+                FROM unnest(ARRAY(SELECT unnest(%s::text[]))) AS typed (word)
             ) AS typed
             UNION ALL
-            SELECT word, NULL, NULL FROM {table} WHERE word = ANY(%s::text[])
+            SELECT word, NULL, NULL FROM {table}
+            WHERE word = ANY(ARRAY(SELECT unnest(%s::text[])))
         """  # noqa: S608 (the table name is ours, the words are parameters)
         with connection.cursor() as cursor:
             cursor.execute(
                 statement,
                 [
-                    TYPO_SIMILARITY,
-                    CORRECTIONS,
                     words,
                     sorted(_compound_candidates(words)),
                 ],
