@@ -188,7 +188,7 @@ class Vocabulary:
         # it through subqueries, hidden from the planner, which would
         # otherwise plan every search for its own words (and take longer to
         # plan than to run); its constants are written in for the same
-        # reason. At 100,000 components it costs the database an eighth of
+        # reason. At 100,000 components it costs the database a fifth of
         # what one SELECT per word (each with its word as a constant) and one
         # for the compounds did, in one round trip less. A typed word is
         # found by the prefix index through a range (a LIKE pattern must be

@@ -129,7 +129,7 @@ def test_a_typed_word_is_known_when_a_catalogue_word_starts_with_it_literally():
 
 def test_a_connection_plans_the_lookup_of_the_typed_words_once():
     # Planned anew for each search's own words, the lookup cost the
-    # database eight times what it does, at 100,000 components. psycopg
+    # database five times what it does, at 100,000 components. psycopg
     # prepares a statement at its fifth execution; PostgreSQL then plans
     # five for their values before it weighs one plan for all.
     for typed in ["signature", "signture", "e box", "portal", "betaling"] * 3:
