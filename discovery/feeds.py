@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalogue.models import (
-    CARD_NEEDS_NOT,
+    LIST_NEEDS_NOT,
     BuildingBlock,
     Component,
     ComponentOrganisation,
@@ -48,7 +48,7 @@ class ComponentFeed(Feed):
             self.components(obj)
             .published()
             .select_related("provider", "building_block")
-            .defer(*CARD_NEEDS_NOT)
+            .defer(*LIST_NEEDS_NOT)
             .order_by("-updated_at", "-pk")[:MAX_ENTRIES]
         )
 

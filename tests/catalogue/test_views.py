@@ -238,6 +238,31 @@ def test_a_component_is_read_without_the_columns_only_search_reads(
     assert [column for column in search_only if f'"{column}"' in statements] == []
 
 
+@pytest.mark.parametrize("query", ["", "?q=archive"])
+def test_the_catalogue_reads_only_what_its_cards_show(client, query):
+    # Whole rows, with the provider's descriptions and contacts, took a
+    # fifth more of the worker's time to read at 100,000 components.
+    make_component(
+        name_en="Archive",
+        provider=make_provider(description_en="A long story"),
+        support_email="help@example.org",
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/en/catalogue/{query}")
+
+    assert 'href="/en/providers/' in response.text
+    (cards,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "catalogue_component"."id"')
+        and "LEFT OUTER JOIN" in query["sql"]
+    ]
+    selected = cards.split(" FROM ")[0]
+    unshown = ("description", "contact_email", "support_email", "licence")
+    assert [column for column in unshown if f'."{column}' in selected] == []
+
+
 def test_what_is_kept_of_a_component_page_holds_no_model_instance(client):
     component = make_component()
     make_reuse_case(components=[component])
