@@ -238,6 +238,25 @@ def test_a_component_is_read_without_the_columns_only_search_reads(
     assert [column for column in search_only if f'"{column}"' in statements] == []
 
 
+def test_cards_and_facets_show_markup_in_names_as_text(client):
+    # Both are written without format_html() (catalogue/templatetags/portal.py).
+    make_component(
+        name_en='<img src=x onerror="alert(1)">',
+        summary_en="Fast & <b>cheap</b>",
+        provider=make_provider(name_en="<i>Agency</i>"),
+    )
+
+    page = client.get("/en/catalogue/").text
+
+    assert "<img src=x" not in page
+    assert "<b>cheap" not in page
+    assert "<i>Agency" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    assert "Fast &amp; &lt;b&gt;cheap&lt;/b&gt;" in page
+    # In the card's provider link and in the provider facet's label.
+    assert page.count("&lt;i&gt;Agency&lt;/i&gt;") == 2
+
+
 @pytest.mark.parametrize("query", ["", "?q=archive"])
 def test_the_catalogue_reads_only_what_its_cards_show(client, query):
     # Whole rows, with the provider's descriptions and contacts, took a
