@@ -778,6 +778,24 @@ def test_facet_counts_follow_the_search(client):
     assert [(o.value, o.count) for o in kinds.options] == [("component", 1)]
 
 
+def test_a_searchs_facet_counts_count_each_network_of_a_component_once(client):
+    first, second = make_network(), make_network()
+    in_both = make_component(name_nl="Procesbeheer voor twee")
+    first.components.add(in_both)
+    second.components.add(in_both)
+    make_component(name_nl="Procesbeheer zonder netwerk", provider=None)
+
+    response = client.get(url("catalogue:component-list"), {"q": "procesbeheer"})
+
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    networks = sorted((o.value, o.count) for o in facets["network"].options)
+    assert networks == sorted([(first.slug, 1), (second.slug, 1)])
+    # The component without a provider is in no provider's count.
+    assert [o.count for o in facets["provider"].options] == [1]
+    assert facets["provider"].hidden_values == 0
+    assert sum(o.count for o in facets["kind"].options) == 2
+
+
 def test_the_chosen_values_give_a_facet_nobody_chose_as_empty():
     # The form gives `queryset.none()` for it: every truth test of that
     # compiled and ran it, five facets on each search's first counts.
