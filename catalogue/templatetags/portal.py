@@ -1,7 +1,8 @@
 from django import template
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from catalogue.filters import Facet
@@ -74,6 +75,93 @@ def component_cards(components) -> SafeString:
 def markdown(text: str) -> str:
     """A description's Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+# A facet of the catalogue page: written here rather than as a template loop,
+# whose 48 {% if %} on a dataclass's attributes took most of the facets'
+# rendering.
+FIELDSET = (
+    "\n        "
+    '<fieldset class="facet" id="facet-{name}"{described}>\n'
+    "          <legend>{label}{chosen}</legend>\n"
+    "          {errors}\n"
+    "          <ul>{options}</ul>\n"
+    "          {hidden}\n"
+    "        </fieldset>\n"
+    "        "
+)
+FACET_ERRORS = (
+    "\n          "
+    '<div class="field-error" id="facet-error-{name}">\n'
+    "            {errors}\n"
+    "            <p>{valid_values_term} {valid_values}</p>\n"
+    "          </div>\n"
+    "          "
+)
+
+
+@register.simple_tag
+def facet_fieldsets(facets: list[Facet]) -> SafeString:
+    """The fieldset of each facet that lists values or has errors: its name
+    and how many of its values are chosen, its errors with the values it
+    knows, its options (facet_options), and how many values it leaves out."""
+    return joined(_fieldset(facet) for facet in facets if facet.options or facet.errors)
+
+
+def _fieldset(facet: Facet) -> str:
+    name = escaped(facet.name)
+    chosen = facet.selected_count
+    hidden = facet.hidden_values
+    return FIELDSET.format(
+        name=name,
+        described=f' aria-describedby="facet-error-{name}"' if facet.errors else "",
+        label=escaped(facet.label),
+        chosen=' <span class="count">({})</span>'.format(
+            ngettext("%(n)s chosen", "%(n)s chosen", chosen) % _n(chosen)
+        )
+        if chosen
+        else "",
+        errors=FACET_ERRORS.format(
+            name=name,
+            errors="".join(f"<p>{escaped(error)}</p>" for error in facet.errors),
+            valid_values_term=escaped(_("Valid values:")),
+            valid_values=", ".join(
+                f"<code>{escaped(value)}</code> ({escaped(label)})"
+                for value, label in facet.valid_values
+            ),
+        )
+        if facet.errors
+        else "",
+        options=facet_options(facet),
+        hidden='<p class="hint">{}</p>'.format(
+            ngettext(
+                "and %(n)s more: search for it by name",
+                "and %(n)s more: search for them by name",
+                hidden,
+            )
+            % _n(hidden)
+        )
+        if hidden
+        else "",
+    )
+
+
+def _n(number: int) -> dict[str, str]:
+    """`number` for a translated message, as {% blocktranslate count %}
+    writes it (the message itself is written as it is, as there)."""
+    return {"n": escaped(localize(number))}
+
+
+@register.simple_tag
+def chosen_facets(facets: list[Facet]) -> SafeString:
+    """For the folded facets' summary: each facet with chosen values, and
+    their labels."""
+    return joined(
+        f' <span class="count">· {escaped(facet.label)}:'
+        f" {escaped(facet.selected_labels)}</span>"
+        for facet in facets
+        if facet.selected_count
+    )
 
 
 @register.simple_tag

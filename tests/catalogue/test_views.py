@@ -257,6 +257,34 @@ def test_cards_and_facets_show_markup_in_names_as_text(client):
     assert page.count("&lt;i&gt;Agency&lt;/i&gt;") == 2
 
 
+def test_a_facet_says_what_is_chosen_and_how_many_values_it_leaves_out(client):
+    # Written by a tag, not a template loop (catalogue/templatetags/portal.py).
+    chosen = [
+        make_provider(slug="first", name_en="<i>Agency</i>", acronym_en="AGY"),
+        make_provider(slug="second", name_en="Bureau & Co", acronym_en="B&C"),
+    ]
+    for provider in chosen * 2:
+        make_component(provider=provider)
+    for _ in range(FACET_VALUES_SHOWN + 2):
+        make_component(provider=make_provider())
+
+    page = BeautifulSoup(
+        client.get("/en/catalogue/?provider=first&provider=second").text,
+        "html.parser",
+    )
+
+    summary = page.select_one(".facets-panel summary").get_text(" ", strip=True)
+    assert summary == "Filter · Provider: <i>Agency</i> (AGY), Bureau & Co (B&C)"
+    fieldset = page.select_one("#facet-provider")
+    assert fieldset.legend.get_text(" ", strip=True) == "Provider (2 chosen)"
+    # 19 providers with components: the 15 with most are listed.
+    assert len(fieldset.select("input[type=checkbox]")) == FACET_VALUES_SHOWN
+    assert len(fieldset.select("input[checked]")) == 2
+    assert fieldset.select_one(".hint").get_text() == (
+        "and 4 more: search for them by name"
+    )
+
+
 @pytest.mark.parametrize("query", ["", "?q=archive"])
 def test_the_catalogue_reads_only_what_its_cards_show(client, query):
     # Whole rows, with the provider's descriptions and contacts, took a
