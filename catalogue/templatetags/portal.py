@@ -1,4 +1,5 @@
 from django import template
+from django.forms import BoundField
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -161,6 +162,19 @@ def chosen_facets(facets: list[Facet]) -> SafeString:
         f" {escaped(facet.selected_labels)}</span>"
         for facet in facets
         if facet.selected_count
+    )
+
+
+@register.simple_tag
+def sort_options(sort: BoundField) -> SafeString:
+    """The sort's options, the chosen one selected (the form's value is read
+    once, not once per option)."""
+    chosen = sort.value()
+    return joined(
+        f'\n            <option value="{escaped(value)}"'
+        f"{' selected' if value == chosen else ''}>{escaped(label)}</option>\n"
+        "            "
+        for value, label in sort.field.choices
     )
 
 
