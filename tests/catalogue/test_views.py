@@ -825,8 +825,8 @@ def test_a_searchs_facet_counts_count_each_network_of_a_component_once(client):
 
 
 def test_the_chosen_values_give_a_facet_nobody_chose_as_empty():
-    # The form gives `queryset.none()` for it: every truth test of that
-    # compiled and ran it, five facets on each search's first counts.
+    # Not Django's `queryset.none()`: every truth test of that compiled and
+    # ran it, five facets on each search's first counts.
     provider = make_component().provider
     filterset = ComponentFilter(
         data=QueryDict(f"provider={provider.slug}&q=beheer"),
