@@ -51,6 +51,8 @@ from bench.database import WORK_DIR, setup_django  # noqa: E402
 
 BENCH_DIR = PROJECT_DIR / "bench"
 RESULTS_DIR = BENCH_DIR / "results"
+# The server runs of a whole report, in their order.
+PASSES = ("no-cache", "stock", "cache", "signed-in")
 LUA = BENCH_DIR / "wrk.lua"
 HEADERS = {"X-Forwarded-Proto": "https"}
 # Connections during a warm-up: about one per worker.
@@ -624,9 +626,26 @@ def command_line(description: str, duration: int) -> argparse.ArgumentParser:
 def write_report(
     name: str, options: Options, started: datetime, lines: list[str]
 ) -> Path:
-    """Writes a command's report, bench/results/<date>-<name>-<components>.md."""
-    path = RESULTS_DIR / f"{started:%Y-%m-%d}-{name}-{options.components}.md"
+    """Writes a command's report, bench/results/<date>-<name>-<components>-
+    <commit>.md (report_path)."""
+    path = report_path(started, name, options.components)
     path.write_text("\n".join(lines))
+    return path
+
+
+def report_path(started: datetime, *name: object, partial: bool = False) -> Path:
+    """bench/results/<date>-<name…>-<commit>[-partial].md, where no report
+    is yet: a second run of the same day, name and commit gets -2, then -3.
+    With the date and the size alone, each run overwrote the one before."""
+    commit = git("rev-parse", "--short=7", "HEAD")
+    stem = "-".join(
+        [f"{started:%Y-%m-%d}", *map(str, name), commit, *(["partial"] * partial)]
+    )
+    path = RESULTS_DIR / f"{stem}.md"
+    number = 2
+    while path.exists():
+        path = RESULTS_DIR / f"{stem}-{number}.md"
+        number += 1
     return path
 
 
@@ -1148,7 +1167,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--passes",
-        default=environ("BENCH_PASSES", "no-cache,stock,cache,signed-in"),
+        default=environ("BENCH_PASSES", ",".join(PASSES)),
         help="which server runs: no-cache, stock, cache, signed-in (comma-separated)",
     )
     parser.add_argument(
@@ -1261,7 +1280,9 @@ def main(argv: list[str] | None = None) -> int:
         search_statements=search_statements,
     )
     RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"{started:%Y-%m-%d}-{options.components}.md"
+    # Partial: some endpoints or some server runs only.
+    partial = bool(args.only) or options.passes != PASSES
+    path = report_path(started, options.components, partial=partial)
     path.write_text(text)
     print()
     print(text)
