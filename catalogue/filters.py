@@ -784,12 +784,17 @@ class ComponentFilter(django_filters.FilterSet):
             for value, label in self.labels(name, shown)
         ]
         errors = self.form.errors.get(name, []) if self.is_bound else []
+        listed = {option.value for option in options}
         return Facet(
             name=name,
             label=str(filter_.label),
             options=options,
-            hidden_values=len([count for count in counts.values() if count])
-            - len(frequent),
+            # A chosen value is listed, however few its results.
+            hidden_values=sum(
+                1
+                for value, count in counts.items()
+                if count and value is not None and str(value) not in listed
+            ),
             errors=[str(error) for error in errors],
             valid_values=self.choices(name) if errors else [],
         )

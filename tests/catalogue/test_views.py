@@ -285,6 +285,29 @@ def test_a_facet_says_what_is_chosen_and_how_many_values_it_leaves_out(client):
     )
 
 
+def test_a_chosen_value_listed_past_the_first_ones_is_not_counted_as_left_out(
+    client,
+):
+    chosen = make_provider(slug="chosen")
+    make_component(provider=chosen)
+    for _ in range(FACET_VALUES_SHOWN + 2):
+        provider = make_provider()
+        make_component(provider=provider)
+        make_component(provider=provider)
+
+    page = BeautifulSoup(
+        client.get("/en/catalogue/?provider=chosen").text, "html.parser"
+    )
+
+    # 18 providers with components: the 15 with most, and the one chosen.
+    fieldset = page.select_one("#facet-provider")
+    assert len(fieldset.select("input[type=checkbox]")) == FACET_VALUES_SHOWN + 1
+    assert fieldset.select_one("input[checked]")["value"] == "chosen"
+    assert fieldset.select_one(".hint").get_text() == (
+        "and 2 more: search for them by name"
+    )
+
+
 @pytest.mark.parametrize("query", ["", "?q=archive"])
 def test_the_catalogue_reads_only_what_its_cards_show(client, query):
     # Whole rows, with the provider's descriptions and contacts, took a
