@@ -82,22 +82,15 @@ def markdown(text: str) -> str:
 # whose 48 {% if %} on a dataclass's attributes took most of the facets'
 # rendering.
 FIELDSET = (
-    "\n        "
     '<fieldset class="facet" id="facet-{name}"{described}>\n'
-    "          <legend>{label}{chosen}</legend>\n"
-    "          {errors}\n"
-    "          <ul>{options}</ul>\n"
-    "          {hidden}\n"
-    "        </fieldset>\n"
-    "        "
+    "<legend>{label}{chosen}</legend>\n"
+    "{errors}<ul>{options}</ul>\n"
+    "{hidden}</fieldset>\n"
 )
 FACET_ERRORS = (
-    "\n          "
     '<div class="field-error" id="facet-error-{name}">\n'
-    "            {errors}\n"
-    "            <p>{valid_values_term} {valid_values}</p>\n"
-    "          </div>\n"
-    "          "
+    "{errors}<p>{valid_values_term} {valid_values}</p>\n"
+    "</div>\n"
 )
 
 
@@ -118,7 +111,7 @@ def _fieldset(facet: Facet) -> str:
         described=f' aria-describedby="facet-error-{name}"' if facet.errors else "",
         label=escaped(facet.label),
         chosen=' <span class="count">({})</span>'.format(
-            ngettext("%(n)s chosen", "%(n)s chosen", chosen) % _n(chosen)
+            ngettext("%(n)s chosen", "%(n)s chosen", chosen) % _number(chosen)
         )
         if chosen
         else "",
@@ -134,20 +127,20 @@ def _fieldset(facet: Facet) -> str:
         if facet.errors
         else "",
         options=facet_options(facet),
-        hidden='<p class="hint">{}</p>'.format(
+        hidden='<p class="hint">{}</p>\n'.format(
             ngettext(
                 "and %(n)s more: search for it by name",
                 "and %(n)s more: search for them by name",
                 hidden,
             )
-            % _n(hidden)
+            % _number(hidden)
         )
         if hidden
         else "",
     )
 
 
-def _n(number: int) -> dict[str, str]:
+def _number(number: int) -> dict[str, str]:
     """`number` for a translated message, as {% blocktranslate count %}
     writes it (the message itself is written as it is, as there)."""
     return {"n": escaped(localize(number))}
@@ -171,10 +164,12 @@ def sort_options(sort: BoundField) -> SafeString:
     once, not once per option)."""
     chosen = sort.value()
     return joined(
-        f'\n            <option value="{escaped(value)}"'
-        f"{' selected' if value == chosen else ''}>{escaped(label)}</option>\n"
-        "            "
-        for value, label in sort.field.choices
+        (
+            f'<option value="{escaped(value)}"'
+            f"{' selected' if value == chosen else ''}>{escaped(label)}</option>"
+            for value, label in sort.field.choices
+        ),
+        "\n",
     )
 
 
