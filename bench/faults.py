@@ -14,24 +14,26 @@
    /healthz. After a quiet start it stops PostgreSQL (pg_ctl stop -m fast),
    waits --outage seconds and starts it again, then keeps the load on for
    --settle seconds.
-4. Prints a Markdown summary, kept in bench/results/<date>-faults-database.md:
+4. Prints a Markdown summary, kept in
+   bench/results/<date>-faults-database-<commit>.md (bench/run.py's report_path):
    the answers while the database was down (503 in the expected shape, or
    anything else), how long after the database was back the portal
    answered again, whether gunicorn replaced a worker, and whether the data
    committed before the outage is still there.
 
 With --fault worker, one gunicorn worker gets SIGKILL instead, and the
-summary (…-faults-worker.md) counts the requests that failed: only those
-the killed worker was serving may.
+summary (…-faults-worker-<commit>.md) counts the requests that failed: only
+those the killed worker was serving may.
 
 With --fault hang, PostgreSQL is frozen instead of stopped: its postmaster
 and every process under it get SIGSTOP, then SIGCONT after --outage
 seconds. Its kernel still accepts connections and acknowledges packets, and
 nothing answers: the server's statement_timeout never fires, only the
 portal's own deadlines (reuse_portal/watchdog.py). The summary
-(…-faults-hang.md) has the answers while it was frozen (503 in the expected
-shape, or anything else, and how long they took), /healthz's, the recovery
-after SIGCONT, and whether gunicorn replaced a worker (it should not).
+(…-faults-hang-<commit>.md) has the answers while it was frozen (503 in the
+expected shape, or anything else, and how long they took), /healthz's, the
+recovery after SIGCONT, and whether gunicorn replaced a worker (it should
+not).
 """
 
 from __future__ import annotations
@@ -55,12 +57,14 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-RESULTS = PROJECT_DIR / "bench" / "results"
+from bench.run import report_path  # noqa: E402
+
 DATABASE = "reuse_faults"
 PROBLEM = "application/problem+json"
 # What the clients ask for, in turn: (kind, path).
@@ -466,7 +470,9 @@ def hang_summary(
 def record(fault: str, text: str) -> None:
     """Print the summary and keep it in bench/results/."""
     print(text)
-    path = RESULTS / f"{time.strftime('%Y-%m-%d')}-faults-{fault}.md"
+    # Named like bench/run.py's reports: the date and the fault alone let a
+    # second run of the day overwrite the first.
+    path = report_path(datetime.now(UTC), "faults", fault)
     path.write_text(text + "\n")
     log(f"report: {path.relative_to(PROJECT_DIR)}")
 
