@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reuse_portal import cache as portal_cache
 from reuse_portal import settings as production_settings
+from tests.plans import plan_without
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,27 @@ def entries_in_the_table() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM portal_cache")
         return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keys_are_still_found_through_the_index_after_the_cache_was_emptied(cache):
+    # A busy cache, emptied, then vacuumed as autovacuum does. A connection
+    # plans its lookups for the table it sees then, and keeps that plan
+    # while the cache fills again (prepared statements): a table left a
+    # page or two would be read whole by every lookup.
+    portal_cache.tune_tables("default")
+    cache.set_many({f"entry-{n}": "x" * 1000 for n in range(400)})
+    cache.clear()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM portal_cache")
+
+    with CaptureQueriesContext(connection) as lookup:
+        assert cache.get_many(["a", "b", "c"]) == {}
+    (statement,) = lookup.captured_queries
+    plan = plan_without(statement["sql"])
+
+    assert "portal_cache_pkey" in plan
+    assert "Seq Scan" not in plan
 
 
 @pytest.mark.parametrize("table", ["portal_cache", "portal_limits"])
