@@ -29,7 +29,7 @@ def test_a_second_run_of_the_same_day_size_and_commit_gets_a_report_of_its_own(
 
 
 def test_a_second_fault_run_of_the_same_day_keeps_the_first_ones_report(
-    tmp_path, monkeypatch, capsys
+    tmp_path, monkeypatch
 ):
     from bench import faults
 
