@@ -36,6 +36,15 @@ A migration tunes the tables (`tune_tables`):
   starts small; its connections plan again after autovacuum's next ANALYZE
   of it, or when CONN_MAX_AGE closes them. Keeping the pages also spares
   every reader of the cache the lock that truncating the table takes.
+* Indexes rebuilt when emptied. The planner prices a key's lookup by the
+  primary key's pages per entry, as autovacuum last counted the entries.
+  Keys come and go, and the index keeps the pages of every key it held:
+  3,205 pages in the bench, for 11,305 entries that fit in 208 once
+  rebuilt. Emptied, then analyzed while the first few entries came back (25
+  of them), the table made each lookup of three keys look dearer than
+  reading its 1,184 pages, and every connection that planned it then read
+  them all: 922 pages and 877 µs a lookup, against 8 pages and 18 µs
+  through the index. clear() rebuilds the indexes from the emptied table.
 """
 
 from __future__ import annotations
@@ -125,6 +134,19 @@ class UpsertDatabaseCache(DatabaseCache):
                 [self._encode(value), key],
             )
         return value
+
+    def clear(self) -> None:
+        """Every entry deleted, then the table's indexes rebuilt: the
+        planner prices a key's lookup by the primary key's pages per entry,
+        and an index still the size of every key it once held, against the
+        few entries autovacuum may count soon after, made each lookup cost
+        more than reading the whole table (see the module's docstring)."""
+        database = router.db_for_write(self.cache_model_class)
+        connection = connections[database]
+        table = connection.ops.quote_name(self._table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"REINDEX TABLE {table}")
 
     def _encode(self, value: object) -> str:
         """Pickled and in base64, as Django's own backend stores a value, so

@@ -173,6 +173,34 @@ def test_keys_are_still_found_through_the_index_after_the_cache_was_emptied(cach
     assert "Seq Scan" not in plan
 
 
+@pytest.mark.django_db(transaction=True)
+def test_keys_are_found_through_the_index_when_few_entries_followed_the_emptying(
+    cache,
+):
+    # Keys as long as the portal's, emptied, then a few entries when
+    # autovacuum analyzes the table. The planner prices a key's lookup by
+    # the primary key's pages per entry: an index still the size of every
+    # key it held, against five entries, would cost more than reading the
+    # whole table.
+    portal_cache.tune_tables("default")
+    cache.set_many({f"catalogue-results:{n:064x}": n for n in range(3000)})
+    cache.clear()
+    cache.set_many({f"entry-{n}": n for n in range(5)})
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE portal_cache")
+
+    with CaptureQueriesContext(connection) as lookup:
+        assert cache.get_many(["entry-1", "entry-2", "missing"]) == {
+            "entry-1": 1,
+            "entry-2": 2,
+        }
+    (statement,) = lookup.captured_queries
+    plan = plan_without(statement["sql"])
+
+    assert "portal_cache_pkey" in plan
+    assert "Seq Scan" not in plan
+
+
 @pytest.mark.parametrize("table", ["portal_cache", "portal_limits"])
 def test_the_cache_tables_skip_the_write_ahead_log_and_compression(cache, table):
     portal_cache.tune_tables("default")
