@@ -146,7 +146,17 @@ class UpsertDatabaseCache(DatabaseCache):
         table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table}")
-            cursor.execute(f"REINDEX TABLE {table}")
+            # Its own indexes only: REINDEX TABLE also rebuilds the index of
+            # its TOAST table, which is never planned (chunks are found by
+            # their number), reading every chunk to do it. With the bench's
+            # cached pages in it: 104-112 ms, against 5 for the two indexes.
+            cursor.execute(
+                "SELECT indexrelid::regclass::text FROM pg_index "
+                "WHERE indrelid = %s::regclass",
+                [table],
+            )
+            for (index,) in cursor.fetchall():
+                cursor.execute(f"REINDEX INDEX {index}")
 
     def _encode(self, value: object) -> str:
         """Pickled and in base64, as Django's own backend stores a value, so
