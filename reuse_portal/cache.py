@@ -136,11 +136,9 @@ class UpsertDatabaseCache(DatabaseCache):
         return value
 
     def clear(self) -> None:
-        """Every entry deleted, then the table's indexes rebuilt: the
-        planner prices a key's lookup by the primary key's pages per entry,
-        and an index still the size of every key it once held, against the
-        few entries autovacuum may count soon after, made each lookup cost
-        more than reading the whole table (see the module's docstring)."""
+        """Every entry deleted, then the table's indexes rebuilt, so that
+        its lookups keep to the primary key ("Indexes rebuilt when emptied"
+        in the module's docstring)."""
         database = router.db_for_write(self.cache_model_class)
         connection = connections[database]
         table = connection.ops.quote_name(self._table)

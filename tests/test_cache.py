@@ -164,10 +164,7 @@ def test_keys_are_still_found_through_the_index_after_the_cache_was_emptied(cach
     with connection.cursor() as cursor:
         cursor.execute("VACUUM portal_cache")
 
-    with CaptureQueriesContext(connection) as lookup:
-        assert cache.get_many(["a", "b", "c"]) == {}
-    (statement,) = lookup.captured_queries
-    plan = plan_without(statement["sql"])
+    plan = lookup_plan(cache, ["a", "b", "c"], found={})
 
     assert "portal_cache_pkey" in plan
     assert "Seq Scan" not in plan
@@ -189,16 +186,21 @@ def test_keys_are_found_through_the_index_when_few_entries_followed_the_emptying
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE portal_cache")
 
-    with CaptureQueriesContext(connection) as lookup:
-        assert cache.get_many(["entry-1", "entry-2", "missing"]) == {
-            "entry-1": 1,
-            "entry-2": 2,
-        }
-    (statement,) = lookup.captured_queries
-    plan = plan_without(statement["sql"])
+    plan = lookup_plan(
+        cache, ["entry-1", "entry-2", "missing"], found={"entry-1": 1, "entry-2": 2}
+    )
 
     assert "portal_cache_pkey" in plan
     assert "Seq Scan" not in plan
+
+
+def lookup_plan(cache, keys: list[str], found: dict) -> str:
+    """The plan of the one statement that looks `keys` up, once the lookup
+    has found what `found` says."""
+    with CaptureQueriesContext(connection) as lookup:
+        assert cache.get_many(keys) == found
+    (statement,) = lookup.captured_queries
+    return plan_without(statement["sql"])
 
 
 @pytest.mark.parametrize("table", ["portal_cache", "portal_limits"])
