@@ -18,6 +18,7 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, Model, QuerySet
 from django.db.models.expressions import OrderBy
+from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +38,6 @@ from catalogue.models import (
 )
 from catalogue.search import MAX_QUERY_LENGTH, SearchCandidates
 from reuse_portal.page_cache import (
-    held_here,
     read_only_until_content_changes,
     until_content_changes,
 )
@@ -379,6 +379,13 @@ def slug_facet(label, relation: str, queryset, **options) -> django_filters.Filt
     return extend_schema_field({"type": "string", "description": description})(facet)
 
 
+def carries_a_search(data: QueryDict) -> bool:
+    """Whether an address's query string (`data`) searches, validly or not:
+    what it keeps is then kept by each process
+    (ComponentFilter.kept_by_each_process)."""
+    return bool((data.get("q") or "").strip())
+
+
 class ComponentFilter(django_filters.FilterSet):
     SORT_CHOICES = [
         ("relevance", _("Relevance")),
@@ -583,16 +590,24 @@ class ComponentFilter(django_filters.FilterSet):
         every language: they are numbers and slugs."""
         return self._kept("catalogue-value-counts", self._count, per_language=False)
 
+    @property
+    def kept_by_each_process(self) -> bool:
+        """Whether what is kept for these choices (their counts, the page's
+        results) stays in each process's copies, out of the shared cache:
+        for an address with a search, valid or not. Searches are many and
+        most are made once; reading the shared cache for one, then writing
+        it there, took two round trips at every first view for copies
+        another process seldom reads, and a crawler's searches would fill
+        it past its limit, which culls the counts every catalogue page
+        reads. Another process computes its own (a few milliseconds)."""
+        return carries_a_search(self.data)
+
     def kept_names(self) -> list[str]:
         """The names counts() keeps its values under, for reading them
         together (page_cache.read_together). value_counts() are read only
-        to make counts(): with them only where this process holds no copy
-        of counts(), and for a search, whose counts are few (the whole
-        catalogue's are thousands of values)."""
-        names = [self._kept_name("catalogue-counts")]
-        if self.is_searching and not held_here(names[0]):
-            names.append(self._kept_name("catalogue-value-counts", per_language=False))
-        return names
+        to make counts(), and only where the shared cache has no counts():
+        the whole catalogue's are thousands of values."""
+        return [self._kept_name("catalogue-counts")]
 
     def _kept(
         self, name: str, compute: Callable[[], dict], *, per_language: bool = True
@@ -603,7 +618,9 @@ class ComponentFilter(django_filters.FilterSet):
         kept = self.__dict__.setdefault("_kept_values", {})
         if name not in kept:
             kept[name] = until_content_changes(
-                self._kept_name(name, per_language=per_language), compute
+                self._kept_name(name, per_language=per_language),
+                compute,
+                shared=not self.kept_by_each_process,
             )
         return kept[name]
 

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from catalogue.filters import ComponentFilter
+from catalogue.filters import ComponentFilter, carries_a_search
 from catalogue.forms import (
     ComponentForm,
     LinkFormSet,
@@ -51,6 +51,7 @@ from reuse_portal.page_cache import (
     cached_for_everyone,
     cached_for_visitors,
     cached_for_visitors_by_each_process,
+    cached_for_visitors_shared_unless,
     in_this_process_until_content_changes,
     read_together,
     until_content_changes,
@@ -144,7 +145,10 @@ def ranked_cards(shape: tuple, ids: list[int], tsquery: str, typed: str) -> Quer
 SEARCH_PAGES = PrecompiledQuery(Component, ranked_cards, (list, str, str))
 
 
-@method_decorator(cached_for_visitors, name="dispatch")
+@method_decorator(
+    cached_for_visitors_shared_unless(lambda request: carries_a_search(request.GET)),
+    name="dispatch",
+)
 class ComponentListView(FilterView):
     filterset_class = ComponentFilter
     queryset = Component.objects.for_cards()
@@ -164,8 +168,10 @@ class ComponentListView(FilterView):
         # the values that are valid, never a 500 and never an empty
         # catalogue. The results are built only if the page shows them.
         self.object_list = SimpleLazyObject(lambda: self.filterset.qs)
-        # What the page keeps in the shared cache, read and written together.
-        with read_together([*self.filterset.kept_names(), self.results_name]):
+        # What the page keeps in the shared cache (nothing for a search), read
+        # and written together.
+        shared = [*self.filterset.kept_names(), self.results_name]
+        with read_together([] if self.filterset.kept_by_each_process else shared):
             context = self.get_context_data(
                 filter=self.filterset, object_list=self.object_list
             )
@@ -226,7 +232,9 @@ class ComponentListView(FilterView):
         # page's rows and their cards are read and rendered once per query
         # string and change.
         context["results"] = until_content_changes(
-            self.results_name, lambda: self.render_results(context)
+            self.results_name,
+            lambda: self.render_results(context),
+            shared=not filterset.kept_by_each_process,
         )
         return context
 

@@ -15,7 +15,8 @@ front of it: a page served from there costs no round trip to the database
 itself is read from the shared cache again after STAMP_RECHECK_SECONDS, so
 a change made by another worker or server shows within that time, and at
 once in the process that made it. What each of many pages needs for itself
-alone (a component's page) is kept by the process only, never shared.
+alone (a component's page), and what is kept for one of many addresses seldom
+asked for again (a search's), is kept by the process only, never shared.
 """
 
 from __future__ import annotations
@@ -118,18 +119,13 @@ def _key(name: str) -> str:
     return f"{name}:{catalogue_stamp()}"
 
 
-def held_here(name: str) -> bool:
-    """Whether this process holds a copy of what until_content_changes()
-    keeps under `name`."""
-    return local_copies.has_key(_key(name))
-
-
 @contextmanager
 def read_together(names: list[str]) -> Iterator[None]:
     """Within it, until_content_changes() finds the shared copies of `names`
     (those this process holds no copy of) read in one round trip, and
-    writes those it computes in one more, at the end: a first search read
-    and wrote three values one by one, six round trips."""
+    writes those it computes in one more, at the end: one by one, a
+    catalogue page's values took a round trip each to read, and another to
+    write."""
     keys = [_key(name) for name in names]
     missing = [key for key in keys if not local_copies.has_key(key)]
     found = cache.get_many(missing) if missing else {}
@@ -288,11 +284,15 @@ def address_digest(request: HttpRequest) -> str:
 
 
 def _kept_pages(
-    view: Callable, *, for_signed_in: bool = False, shared: bool = True
+    view: Callable,
+    *,
+    for_signed_in: bool = False,
+    shared: Callable[[HttpRequest], bool] = lambda request: True,
 ) -> Callable:
     """Serve a GET from the page cache: to visitors who are not signed in,
     and with `for_signed_in` to people who are, from a copy of their own.
-    Without `shared`, each process keeps its own copies only."""
+    Where `shared(request)` does not hold, each process keeps its own copy
+    only."""
 
     @wraps(view)
     def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -302,7 +302,8 @@ def _kept_pages(
         if reader == "signed-in" and not for_signed_in:
             return view(request, *args, **kwargs)
         key = f"page-cache:{catalogue_stamp()}:{reader}:{address_digest(request)}"
-        cached = _read(key, shared=shared)
+        sharing = shared(request)
+        cached = _read(key, shared=sharing)
         if cached is not None:
             return cached
         response = view(request, *args, **kwargs)
@@ -313,7 +314,7 @@ def _kept_pages(
                 # Its ETag once, not at every hit (ConditionalGetMiddleware
                 # keeps one that is there).
                 set_response_etag(rendered)
-                _keep(key, rendered, settings.PAGE_CACHE_SECONDS, shared=shared)
+                _keep(key, rendered, settings.PAGE_CACHE_SECONDS, shared=sharing)
 
         if hasattr(response, "add_post_render_callback"):
             response.add_post_render_callback(keep)
@@ -338,7 +339,18 @@ def cached_for_visitors_by_each_process(view: Callable) -> Callable:
     pages a second (672 against 861 with no page cache), and a crawler's
     walk through them all would fill the shared cache past its limit, which
     culls the counts every catalogue page reads."""
-    return _kept_pages(view, shared=False)
+    return _kept_pages(view, shared=lambda request: False)
+
+
+def cached_for_visitors_shared_unless(
+    by_each_process: Callable[[HttpRequest], bool],
+) -> Callable[[Callable], Callable]:
+    """cached_for_visitors(), but as cached_for_visitors_by_each_process()
+    for the requests `by_each_process` names: addresses among so many that
+    another process seldom asks for the same (a search's)."""
+    return lambda view: _kept_pages(
+        view, shared=lambda request: not by_each_process(request)
+    )
 
 
 def cached_for_everyone(view: Callable) -> Callable:
