@@ -11,6 +11,7 @@ from catalogue.search import (
     StemmedQuery,
     Vocabulary,
     _stemmed,
+    _understand,
     through_indexes,
     understand,
 )
@@ -193,6 +194,31 @@ def test_the_words_are_matched_once_per_stem(typed, stemmed):
     by_stems = published.filter(search_vector=StemmedQuery(understood.matching))
     by_dictionaries = published.filter(search_vector=_tsquery(understood.tsquery))
     assert set(by_stems) == set(by_dictionaries)
+
+
+@pytest.mark.parametrize(
+    ("typed", "statements"),
+    [
+        # Known words: stemmed by the statement that looks them up.
+        ("procesbeheer", 1),
+        ("betaling", 1),  # with its synonyms
+        ("e-box", 1),  # with its parts
+        # A typo, read as the words it is close to: stemmed once more.
+        ("signture", 2),
+        # Two words, and whether one component holds both.
+        ("procesbeheer betaling", 2),
+    ],
+)
+def test_a_query_of_known_words_is_stemmed_as_its_words_are_looked_up(
+    typed, statements
+):
+    _understand.cache_clear()
+    with CaptureQueriesContext(connection) as understanding:
+        understood = understand(typed)
+
+    assert len(understanding.captured_queries) == statements
+    assert understood.match_all
+    assert understood.matching == _stemmed(" & ".join(understood.clauses))
 
 
 def test_a_weight_in_the_query_is_kept_when_its_repeats_are_removed():

@@ -84,14 +84,14 @@ def test_the_catalogue_page_makes_a_fixed_number_of_queries(
         client.get(url("catalogue:component-list"), {"kind": "api"})
 
     # A new search: the lookup that understands its words (and the
-    # compounds they could form) and the one that stems them (then kept a
+    # compounds they could form) and stems them, all known (then kept a
     # minute in the process, for every page and filter of that search); its
     # candidates, which also count its matches and read their facets'
     # values, through indexes (the planner told so before, and reset after,
     # in this test's transaction); its page. The facets are counted from the
     # candidates' values, with no query. Only the candidates' query matches
     # the words: the page reads the candidates by primary key.
-    with django_assert_num_queries(6) as searching:
+    with django_assert_num_queries(5) as searching:
         client.get(url("catalogue:component-list"), {"q": "component"})
     matching = [
         query["sql"]
