@@ -1026,8 +1026,9 @@ def report(
             "## Page cache off (PAGE_CACHE_SECONDS=0): every page rendered",
             "",
             "What is the same for every visitor is still kept until the "
-            "catalogue changes: facet counts, a page's rendered results, a "
-            "component's page (in each process; read from its rendering stored "
+            "catalogue changes: facet counts and a page's rendered results (a "
+            "search's in each process), a component's page (in each process; "
+            "read from its rendering stored "
             "in the database, rendered ahead by `render_component_pages`), API "
             "list answers.",
             "",
