@@ -230,7 +230,7 @@ class ComponentListView(FilterView):
         context["match_count_cap"] = MATCH_COUNT_CAP
         # The same for every visitor, signed in or not: the facets, the
         # page's rows and their cards are read and rendered once per query
-        # string and change.
+        # string and change (a search's, once in each process).
         context["results"] = until_content_changes(
             self.results_name,
             lambda: self.render_results(context),
