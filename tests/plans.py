@@ -14,10 +14,31 @@ def plan_without(sql: str, *methods: str, params=None) -> str:
     if params is None:
         sql = sql.replace("%", "%%")
     with transaction.atomic(), connection.cursor() as cursor:
-        for method in methods:
-            cursor.execute(f"SET LOCAL enable_{method} = off")
+        _switch_off(cursor, methods)
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def nodes_run_without(sql: str, *methods: str) -> list[dict]:
+    """Every node of the plan `sql` (a statement as captured, its values
+    written in) ran by, EXPLAIN ANALYZE's figures included, each planner
+    method in `methods` switched off. What it changed is rolled back."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _switch_off(cursor, methods)
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql.replace('%', '%%')}")
+        (plan,) = cursor.fetchone()[0]
+        transaction.set_rollback(True)
+    nodes, found = [plan["Plan"]], []
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        found.append(node)
+    return found
+
+
+def _switch_off(cursor, methods: tuple[str, ...]) -> None:
+    for method in methods:
+        cursor.execute(f"SET LOCAL enable_{method} = off")
 
 
 def at_rest(table: str) -> None:

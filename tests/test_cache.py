@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reuse_portal import cache as portal_cache
 from reuse_portal import settings as production_settings
-from tests.plans import plan_without
+from tests.plans import nodes_run_without, plan_without
 
 pytestmark = pytest.mark.django_db
 
@@ -167,28 +167,11 @@ def test_the_cull_finds_the_entries_to_delete_once_whatever_the_plan(
         query["sql"] for query in culling.captured_queries if "LIMIT" in query["sql"]
     ]
 
-    limits = limits_run_by(
+    nodes = nodes_run_without(
         statement, "hashjoin", "mergejoin", "hashagg", "material", "sort"
     )
+    limits = [node for node in nodes if node["Node Type"] == "Limit"]
     assert [limit["Actual Loops"] for limit in limits] == [1]
-
-
-def limits_run_by(sql: str, *methods: str) -> list[dict]:
-    """The Limit nodes of the plan `sql` (as captured) ran by, each planner
-    method in `methods` switched off; rolled back."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        for method in methods:
-            cursor.execute(f"SET LOCAL enable_{method} = off")
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql.replace('%', '%%')}")
-        (plan,) = cursor.fetchone()[0]
-        transaction.set_rollback(True)
-    nodes, limits = [plan["Plan"]], []
-    while nodes:
-        node = nodes.pop()
-        nodes += node.get("Plans", [])
-        if node["Node Type"] == "Limit":
-            limits.append(node)
-    return limits
 
 
 def entries_in_the_table() -> int:
