@@ -259,6 +259,12 @@ def endpoints(slugs: Path) -> list[Endpoint]:
     words = search_words()
     searches = WORK_DIR / "paths-searches.txt"
     searches.write_text("".join(f"/nl/catalogue/?q={word}\n" for word in words))
+    # The same words: by the API's turn, what the page's searches kept in
+    # each process has been pushed out of its copies by the runs between.
+    api_searches = WORK_DIR / "paths-api-searches.txt"
+    api_searches.write_text(
+        "".join(f"/api/v1/components/?q={word}\n" for word in words)
+    )
     connection.close()
     facet = f"/nl/catalogue/?kind={kind}&domain={domain}"
     return [
@@ -306,6 +312,12 @@ def endpoints(slugs: Path) -> list[Endpoint]:
         Endpoint("Impact", "/nl/impact/", cached_pass=True),
         Endpoint("API list", "/api/v1/components/"),
         Endpoint("API search", "/api/v1/components/?q=signature"),
+        Endpoint(
+            f"API search, a new word each time ({len(words)} in turn)",
+            "/api/v1/components/?q=<word>",
+            rotation=api_searches,
+            in_turn=True,
+        ),
         Endpoint("API list, most reused", "/api/v1/components/?sort=most_reused"),
         # The other way round: its index read backwards.
         Endpoint("API list, least reused", "/api/v1/components/?ordering=reuse_count"),
