@@ -477,8 +477,9 @@ def sorted_by_name_indexes(name: str, *first_keys) -> list[models.Index]:
     """For a sort of the published components by `first_keys`, then by name
     in each language (and the primary key), an index per language, named
     `name` with the language code. With the name itself included, a deep
-    page's keys are read from the index alone (catalogue.views.CountedPaginator):
-    PostgreSQL scans an index only when it holds every column the query names.
+    page's keys are read from the index alone
+    (reuse_portal.pagination.CountedPaginator): PostgreSQL scans an index
+    only when it holds every column the query names.
     The columns the list is filtered by are included for the same reason
     (SORT_INDEX_FILTERS)."""
     return [

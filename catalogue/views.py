@@ -1,13 +1,13 @@
 """The public pages of the catalogue."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from catalogue.filters import ComponentFilter, carries_a_search
+from catalogue.filters import ComponentFilter, SearchPages, carries_a_search
 from catalogue.forms import (
     ComponentForm,
     LinkFormSet,
@@ -56,8 +56,7 @@ from reuse_portal.page_cache import (
     read_together,
     until_content_changes,
 )
-from reuse_portal.pagination import DEEP_PAGE_OFFSET, DeepPaginator
-from reuse_portal.precompiled import PrecompiledQuery
+from reuse_portal.pagination import CountedPaginator
 
 
 @method_decorator(cached_for_visitors, name="dispatch")
@@ -94,55 +93,8 @@ class HomeView(TemplateView):
         return render_to_string("catalogue/includes/home_content.html", context)
 
 
-class CountedPaginator(DeepPaginator):
-    """A paginator told the number of results (counted once, kept with the
-    facets' counts) instead of counting them on every page. It reads a
-    page's rows only when they are shown: a page whose rendered results are
-    kept neither reads nor even builds its query. A deep page's rows are
-    read from `rows`, the cards' queryset without the search and filters."""
-
-    def __init__(
-        self,
-        *args,
-        count: int,
-        rows: QuerySet,
-        read: Callable[[int, int], list] | None = None,
-        **kwargs,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.known_count = count
-        self.rows = rows
-        self.read = read
-
-    def rows_between(self, bottom: int, top: int) -> list:
-        # `read`, where it can read them (it gives None where it cannot).
-        found = self.read(bottom, top) if self.read else None
-        return super().rows_between(bottom, top) if found is None else found
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-    def _check_object_list_is_ordered(self) -> None:
-        # The results always end with the primary key among their sort keys
-        # (ComponentFilter.sort_keys); asking the query would build it.
-        pass
-
-
-def ranked_cards(shape: tuple, ids: list[int], tsquery: str, typed: str) -> QuerySet:
-    """The cards of ComponentListView's search results from `bottom` up to
-    `top`, in the order of `sort`: what the view's filters make of a search
-    and nothing else."""
-    sort, reverse, bottom, top = shape
-    keys = ComponentFilter.order_keys(sort, reverse, searching=True)
-    cards = ComponentListView.queryset.all()
-    return cards.ranked(ids, tsquery, typed).order_by(*keys)[bottom:top]
-
-
-# A page of a search's results, compiled once per sort and page: at 100,000
-# components, building and compiling its query took some 4 ms of a new
-# search's 20.
-SEARCH_PAGES = PrecompiledQuery(Component, ranked_cards, (list, str, str))
+# A page of a search's results, as the catalogue page's cards show it.
+SEARCH_PAGES = SearchPages(Component.objects.for_cards(), page_size=20)
 
 
 @method_decorator(
@@ -151,8 +103,8 @@ SEARCH_PAGES = PrecompiledQuery(Component, ranked_cards, (list, str, str))
 )
 class ComponentListView(FilterView):
     filterset_class = ComponentFilter
-    queryset = Component.objects.for_cards()
-    paginate_by = 20
+    queryset = SEARCH_PAGES.rows
+    paginate_by = SEARCH_PAGES.page_size
     # Named, so that neither is found from the results, which would build
     # their query.
     template_name = "catalogue/component_filter.html"
@@ -191,26 +143,9 @@ class ComponentListView(FilterView):
             per_page,
             count=self.filterset.counts()["results"],
             rows=self.queryset,
-            read=self.read_searched,
+            read=partial(SEARCH_PAGES.read, self.filterset, per_page=per_page),
             **kwargs,
         )
-
-    def read_searched(self, bottom: int, top: int) -> list | None:
-        """The results from `bottom` up to `top` of a search that nothing
-        else filters, by a query compiled once per sort and page
-        (SEARCH_PAGES); None for other results, and from the deep pages on
-        (where only keys are read first)."""
-        filterset = self.filterset
-        if not filterset.only_searching or bottom >= DEEP_PAGE_OFFSET:
-            return None
-        text = filterset.chosen()["q"]
-        ranking = self.queryset.ranking(text, filterset.search_candidates(text))
-        if ranking is None:
-            return []
-        # A whole page's worth asked for, even of the last: one shape for
-        # each page, not one for each number of results on it.
-        shape = (*filterset.sort_order(), bottom, bottom + self.paginate_by)
-        return list(SEARCH_PAGES.queryset(shape, *ranking))[: top - bottom]
 
     def paginate_queryset(self, queryset, page_size: int) -> tuple:
         try:

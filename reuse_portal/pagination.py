@@ -8,9 +8,11 @@ page is read in two steps: the keys of its rows in the results' order
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 
 # From this many results skipped, finding a page's keys first costs less than
 # reading the skipped rows whole.
@@ -50,3 +52,40 @@ class DeepPaginator(Paginator):
     def rows_between(self, bottom: int, top: int) -> list:
         """The results from `bottom` up to `top`, read when a page shows them."""
         return page_rows(self.object_list, bottom, top, rows=self.rows)
+
+
+class CountedPaginator(DeepPaginator):
+    """A paginator told the number of results (counted once, kept with the
+    facets' counts) instead of counting them on every page. It reads a
+    page's rows only when they are shown: a page whose rendered results are
+    kept neither reads nor even builds its query. A page's rows come from
+    `read` where it gives them (catalogue.filters.SearchPages), else as
+    DeepPaginator reads them, a deep page's from `rows`."""
+
+    def __init__(
+        self,
+        *args,
+        count: int,
+        rows: QuerySet,
+        read: Callable[[int, int], list | None] | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+        self.rows = rows
+        self.read = read
+
+    def rows_between(self, bottom: int, top: int) -> list:
+        # `read`, where it can read them (it gives None where it cannot).
+        found = self.read(bottom, top) if self.read else None
+        return super().rows_between(bottom, top) if found is None else found
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+    def _check_object_list_is_ordered(self) -> None:
+        # The results always end with the primary key among their sort keys
+        # (catalogue.filters.ComponentFilter.sort_keys); asking the query
+        # would build it.
+        pass

@@ -458,13 +458,13 @@ class Recorded:
 
         return recorded
 
-    def of_catalogue(self) -> list[tuple[str, int]]:
-        """The calls about the catalogue page's counts and results, each
-        with the number of its keys."""
+    def about(self, *names: str) -> list[tuple[str, int]]:
+        """The calls about the values kept under `names` (the start of their
+        keys), each with the number of its keys."""
         return [
             (method, len(keys))
             for method, keys in self.calls
-            if any(key.startswith("catalogue-") for key in keys)
+            if any(key.startswith(names) for key in keys)
         ]
 
 
@@ -487,9 +487,36 @@ def test_a_search_is_kept_by_each_process_and_never_in_the_shared_cache(
     page_cache.forget_local_copies()
     elsewhere = client.get(address)
 
-    assert shared.of_catalogue() == []
+    assert shared.about("catalogue-") == []
     assert "Procesbeheer" in first.content.decode()
     assert again.content == elsewhere.content == first.content
+
+
+def test_an_api_search_is_kept_by_each_process_and_never_in_the_shared_cache(
+    client, monkeypatch, django_assert_num_queries
+):
+    # As the catalogue page's searches: its answer and its count.
+    found = make_component(name_nl="Procesbeheer")
+    shared = Recorded(cache)
+    monkeypatch.setattr(page_cache, "cache", shared)
+    search = reverse("api:component-list") + "?q=procesbeheer"
+
+    first = client.get(search)
+    with django_assert_num_queries(0):
+        again = client.get(search)
+    # Another process, which holds no copy of its own, searches again.
+    page_cache.forget_local_copies()
+    elsewhere = client.get(search)
+    searched = shared.about("kept-list:", "result-count:")
+    # Without a search, the list is still shared by every worker.
+    shared.calls.clear()
+    client.get(reverse("api:component-list") + "?kind=api")
+
+    assert searched == []
+    assert [item["slug"] for item in first.json()["results"]] == [found.slug]
+    assert again.json() == elsewhere.json() == first.json()
+    assert ("set", 1) in shared.about("kept-list:")
+    assert ("set", 1) in shared.about("result-count:")
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
@@ -500,7 +527,7 @@ def test_a_catalogue_page_reads_what_it_keeps_in_one_round_trip(client, monkeypa
     address = reverse("catalogue:component-list") + "?kind=api"
 
     first = client.get(address)
-    first_calls = shared.of_catalogue()
+    first_calls = shared.about("catalogue-")
     # Another process, which holds no copy of them.
     page_cache.forget_local_copies()
     shared.calls.clear()
@@ -509,7 +536,7 @@ def test_a_catalogue_page_reads_what_it_keeps_in_one_round_trip(client, monkeypa
     # Its counts and its rendered results, written together; the counts of
     # its facets' values, from which the counts were made, when made.
     assert first_calls == [("get_many", 2), ("get", 1), ("set", 1), ("set_many", 2)]
-    assert shared.of_catalogue() == [("get_many", 2)]
+    assert shared.about("catalogue-") == [("get_many", 2)]
     assert "Procesbeheer" in first.content.decode()
     assert again.content == first.content
 

@@ -6,13 +6,15 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from knox.models import AuthToken
 from rest_framework.request import Request
 from rest_framework.serializers import ModelSerializer
 from rest_framework.test import APIClient, APIRequestFactory
 
+from catalogue.filters import ComponentApiFilter
 from catalogue.models import (
     CollaborationModel,
     Component,
@@ -24,6 +26,7 @@ from catalogue.models import (
 )
 from catalogue.rendered_pages import component_page_row
 from catalogue.serializers import ComponentSerializer, ComponentSummarySerializer
+from tests.compilations import record_compilations
 from tests.factories import (
     make_building_block,
     make_component,
@@ -322,6 +325,107 @@ def test_the_search_facets_and_sorting_are_those_of_the_pages(api):
     }
     newest_first = api.get("/api/v1/components/?sort=newest").json()["results"]
     assert [c["slug"] for c in newest_first] == ["an-api", "ehealthbox"]
+
+
+def search_results(query: str) -> list[str]:
+    """The slugs of the API's results for `query` (a query string), as its
+    filters find them in the API's default language."""
+    with translation.override("en"):
+        filterset = ComponentApiFilter(
+            data=QueryDict(query), queryset=Component.objects.for_listing()
+        )
+        return [component.slug for component in filterset.qs]
+
+
+def test_a_search_lists_its_results_in_the_order_of_each_sort_page_after_page(api):
+    # Each sort and page of a search that nothing else filters is read by a
+    # query compiled once for it (catalogue.api.SEARCH_PAGES), counted from
+    # its candidates: its pages must be the search's own, whichever was
+    # compiled first, and other page sizes (read the general way) agree.
+    for n in range(30):
+        component = make_component(
+            name_en=f"Workflow {(n * 7) % 30:02}" if n % 3 else f"Task {n:02}",
+            description_en="" if n % 3 else "About workflow.",
+            published_at=timezone.now() - timedelta(days=(n * 11) % 30),
+        )
+        Component.objects.filter(pk=component.pk).update(reuse_count=(n * 3) % 5)
+    make_component(name_en="Something else")
+
+    for sort in ["", "name", "newest", "most_reused", "relevance", ""]:
+        expected = search_results(f"q=workflow&sort={sort}")
+        pages = [
+            api.get("/api/v1/components/", {"q": "workflow", "sort": sort, "page": n})
+            for n in (1, 2)
+        ]
+        tens = [
+            api.get(
+                "/api/v1/components/",
+                {"q": "workflow", "sort": sort, "page": n, "page_size": 10},
+            )
+            for n in (1, 2, 3)
+        ]
+
+        assert len(expected) == 30
+        for answers in (pages, tens):
+            listed = [c["slug"] for a in answers for c in a.json()["results"]]
+            assert listed == expected, sort
+            assert {a.json()["count"] for a in answers} == {30}
+
+
+@pytest.mark.parametrize(
+    ("filters", "count"),
+    [
+        ("kind=api", 4),
+        ("kind=api&network=open-data", 2),
+        ("modified_since=2026-11-01", 6),
+        ("ordering=-name", 8),
+    ],
+)
+def test_a_search_with_filters_counts_and_lists_what_they_leave(api, filters, count):
+    network = make_network(slug="open-data")
+    made = [
+        make_component(
+            name_en=f"Workflow {n}",
+            kind=ComponentKind.API if n % 2 else ComponentKind.SERVICE,
+        )
+        for n in range(8)
+    ]
+    network.components.add(*made[1::4])
+    Component.objects.filter(name_en__in=["Workflow 1", "Workflow 2"]).update(
+        updated_at=timezone.now() - timedelta(days=400)
+    )
+    expected = search_results(f"q=workflow&{filters}")
+
+    body = api.get(f"/api/v1/components/?q=workflow&{filters}").json()
+
+    assert len(expected) == body["count"] == count
+    assert [c["slug"] for c in body["results"]] == expected
+
+
+def test_a_new_search_reads_its_words_its_candidates_and_its_page_only(
+    api, django_assert_num_queries, monkeypatch
+):
+    # No count of its own: the candidates' query found how many there are.
+    # No query of the components compiled: the candidates' and the page's
+    # are compiled once per process for each shape.
+    for n in range(3):
+        make_component(name_en=f"Workflow {n}")
+    compiled = record_compilations(monkeypatch, lambda query: query.model is Component)
+    api.get("/api/v1/components/?q=workflow")
+    compiled.clear()
+
+    # The words looked up; the candidates, with the planner told to use no
+    # sequential scan (set, then reset); the page.
+    with django_assert_num_queries(5):
+        body = api.get("/api/v1/components/?q=workflows").json()
+
+    assert compiled == []
+    assert body["count"] == 3
+    assert [c["name"] for c in body["results"]] == [
+        "Workflow 0",
+        "Workflow 1",
+        "Workflow 2",
+    ]
 
 
 @pytest.mark.parametrize(
