@@ -1042,7 +1042,7 @@ def report(
             "search's in each process), a component's page (in each process; "
             "read from its rendering stored "
             "in the database, rendered ahead by `render_component_pages`), API "
-            "list answers.",
+            "list answers (a search's in each process).",
             "",
             *table(items, "no-cache", l2, l3),
             "",
