@@ -468,6 +468,18 @@ class Recorded:
         ]
 
 
+def asked_here_again_and_elsewhere(
+    client, address: str, django_assert_num_queries
+) -> list[HttpResponse]:
+    """The answers to `address`, asked for, asked again in this process
+    (no query: its copy), then in another, which holds no copy of its own."""
+    first = client.get(address)
+    with django_assert_num_queries(0):
+        again = client.get(address)
+    page_cache.forget_local_copies()
+    return [first, again, client.get(address)]
+
+
 @override_settings(PAGE_CACHE_SECONDS=0)  # the view itself, every time
 def test_a_search_is_kept_by_each_process_and_never_in_the_shared_cache(
     client, monkeypatch, django_assert_num_queries
@@ -480,12 +492,9 @@ def test_a_search_is_kept_by_each_process_and_never_in_the_shared_cache(
     monkeypatch.setattr(page_cache, "cache", shared)
     address = reverse("catalogue:component-list") + "?q=procesbeheer"
 
-    first = client.get(address)
-    with django_assert_num_queries(0):
-        again = client.get(address)
-    # Another process, which holds no copy of its own, searches again.
-    page_cache.forget_local_copies()
-    elsewhere = client.get(address)
+    first, again, elsewhere = asked_here_again_and_elsewhere(
+        client, address, django_assert_num_queries
+    )
 
     assert shared.about("catalogue-") == []
     assert "Procesbeheer" in first.content.decode()
@@ -501,12 +510,9 @@ def test_an_api_search_is_kept_by_each_process_and_never_in_the_shared_cache(
     monkeypatch.setattr(page_cache, "cache", shared)
     search = reverse("api:component-list") + "?q=procesbeheer"
 
-    first = client.get(search)
-    with django_assert_num_queries(0):
-        again = client.get(search)
-    # Another process, which holds no copy of its own, searches again.
-    page_cache.forget_local_copies()
-    elsewhere = client.get(search)
+    first, again, elsewhere = asked_here_again_and_elsewhere(
+        client, search, django_assert_num_queries
+    )
     searched = shared.about("kept-list:", "result-count:")
     # Without a search, the list is still shared by every worker.
     shared.calls.clear()
