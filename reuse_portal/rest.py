@@ -243,17 +243,16 @@ class ContentPaginator(DeepPaginator):
 
 
 class ContentPagination(PagePagination):
-    """Pages of catalogue content: a ContentPaginator, unless the view makes
-    the request's own (`paginator_for`: a search's, whose count its filters
-    know)."""
+    """Pages of catalogue content, by the paginator the view makes for the
+    request (`paginator_for`): a ContentPaginator, or a search's, whose count
+    its filters know."""
 
     def paginate_queryset(self, queryset, request, view=None):
         self.view = view
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, object_list, per_page) -> Paginator:
-        make = getattr(self.view, "paginator_for", ContentPaginator)
-        return make(object_list, per_page)
+        return self.view.paginator_for(object_list, per_page)
 
 
 class FilterSetOnView(DjangoFilterBackend):
