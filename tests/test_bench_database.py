@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
+from bench import run
 from bench.database import buffers_to_hold
 
 GIB = 2**30
@@ -46,3 +48,32 @@ def test_the_buffers_never_take_more_than_a_quarter_of_the_memory(tmp_path):
 
 def test_a_database_not_generated_yet_gets_the_default(tmp_path):
     assert buffers_to_hold(tmp_path / "base", MACHINE) == "128MB"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_settling_the_loads_first_reads_write_nothing():
+    """Rows just written, then read for the first time during the load, had
+    PostgreSQL write pages while the bench measured (bench.run.settle_writes)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_buffercache")
+        cursor.execute("CREATE TABLE bench_probe (id int, text text)")
+        try:
+            cursor.execute(
+                "INSERT INTO bench_probe "
+                "SELECT n, repeat('x', 200) FROM generate_series(1, 2000) n"
+            )
+            assert run.settle_writes().startswith("VACUUM and CHECKPOINT in ")
+            with connection.cursor() as reader:
+                reader.execute("SELECT count(*) FROM bench_probe")
+                assert reader.fetchone() == (2000,)
+                reader.execute(
+                    "SELECT count(*) FILTER (WHERE isdirty), count(*) "
+                    "FROM pg_buffercache "
+                    "WHERE relfilenode = pg_relation_filenode('bench_probe')"
+                )
+                dirty, held = reader.fetchone()
+            assert held > 0
+            assert dirty == 0
+        finally:
+            with connection.cursor() as dropper:
+                dropper.execute("DROP TABLE bench_probe")
