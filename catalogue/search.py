@@ -24,6 +24,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import cache, lru_cache
@@ -31,7 +32,8 @@ from pathlib import Path
 
 import yaml
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 
@@ -572,45 +574,86 @@ class StemmedQuery(SearchQuery):
     template = "%(expressions)s::tsquery"
 
 
+# How many published components the first look at a query of several words
+# reads: words that one component in fifty holds together are met there
+# 98% of the time, for about 2 ms at 100,000 components. Half as many missed
+# two common words of the bench's catalogue, whose look through the index
+# then took 166 ms.
+SAMPLED_FOR_EVERY_WORD = 200
+
+
 def _anything_matches(stemmed: str) -> bool:
     """Whether some published component holds every part of the query (as
     _stemmed writes it): if none does, a long query in someone's own words
-    is answered by the components that hold most of it, best first."""
+    is answered by the components that hold most of it, best first.
+
+    Two looks, each bounded. Common words held together are met in the
+    first few components; words held apart, or a rare one, are found by the
+    words index. Left to PostgreSQL, one statement read the whole table for
+    common words no component holds together ("websites" and a rare word:
+    845 ms at 100,000 components, 18 ms through the index), or, once
+    prepared, the index's every match of common words held together ("data
+    service": 149 ms, against 0.1 ms for the first components)."""
     from catalogue.models import Component, PublicationState  # noqa: PLC0415
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT EXISTS (
-                SELECT 1 FROM {Component._meta.db_table}
-                WHERE publication_state = %s AND search_vector @@ %s::tsquery
-            )
-            """,  # noqa: S608 (the table name is ours, the rest are parameters)
-            [PublicationState.PUBLISHED, stemmed],
+    table = connection.ops.quote_name(Component._meta.db_table)
+    # In the order of their ids, read through its index: a table scan would
+    # first read the places rows left empty at a table's start
+    # (through_indexes).
+    first_components = f"""
+        SELECT EXISTS (
+            SELECT 1 FROM (
+                SELECT search_vector FROM {table}
+                WHERE publication_state = %s
+                ORDER BY id LIMIT {SAMPLED_FOR_EVERY_WORD}
+            ) AS first_components
+            WHERE search_vector @@ %s::tsquery
         )
+    """  # noqa: S608 (the table name is ours, the rest are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(first_components, [PublicationState.PUBLISHED, stemmed])
+        if cursor.fetchone()[0]:
+            return True
+    by_the_words_index = f"""
+        SELECT EXISTS (
+            SELECT 1 FROM {table}
+            WHERE publication_state = %s AND search_vector @@ %s::tsquery
+        )
+    """  # noqa: S608 (the table name is ours, the rest are parameters)
+    with planned_with({"enable_seqscan": "off", "enable_indexscan": "off"}) as cursor:
+        cursor.execute(by_the_words_index, [PublicationState.PUBLISHED, stemmed])
         return cursor.fetchone()[0]
 
 
-def read_with(queryset: models.QuerySet, settings: dict[str, str]) -> list:
-    """The rows of `queryset`, read with these PostgreSQL settings, which
-    apply to this query only."""
-    database = connections[queryset.db]
+@contextmanager
+def planned_with(
+    settings: dict[str, str], *, using: str = DEFAULT_DB_ALIAS
+) -> Iterator[CursorWrapper]:
+    """A cursor whose statements are planned with these PostgreSQL
+    settings, which apply to them only."""
+    database = connections[using]
     inside_a_transaction = database.in_atomic_block
     # No savepoint: a failed query fails a surrounding transaction anyway.
     with (
-        transaction.atomic(using=queryset.db, savepoint=False),
+        transaction.atomic(using=using, savepoint=False),
         database.cursor() as cursor,
     ):
         cursor.execute(
             "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
             [value for setting in settings.items() for value in setting],
         )
-        rows = list(queryset)
+        yield cursor
         if inside_a_transaction:
             # Set for the transaction, they would last until its end.
             for name in settings:
                 cursor.execute(f"SET LOCAL {name} TO DEFAULT")
-    return rows
+
+
+def read_with(queryset: models.QuerySet, settings: dict[str, str]) -> list:
+    """The rows of `queryset`, read with these PostgreSQL settings, which
+    apply to this query only."""
+    with planned_with(settings, using=queryset.db):
+        return list(queryset)
 
 
 def through_indexes(queryset: models.QuerySet) -> list:

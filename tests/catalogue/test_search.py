@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from catalogue import models as catalogue_models
 from catalogue.models import Component, PublicationState, _tsquery
 from catalogue.search import (
+    SAMPLED_FOR_EVERY_WORD,
     StemmedQuery,
     Vocabulary,
     _stemmed,
@@ -219,6 +220,35 @@ def test_a_query_of_known_words_is_stemmed_as_its_words_are_looked_up(
     assert len(understanding.captured_queries) == statements
     assert understood.match_all
     assert understood.matching == _stemmed(" & ".join(understood.clauses))
+
+
+@pytest.mark.parametrize(
+    ("typed", "held_together", "looks"),
+    [
+        # Common words held together are met among the first components.
+        ("ehealthbox csam", True, 1),
+        # Words no component holds together: then the words index says so.
+        ("csam betaling", False, 2),
+    ],
+)
+def test_whether_one_component_holds_every_word_is_asked_in_bounded_looks(
+    typed, held_together, looks
+):
+    _understand.cache_clear()
+    with CaptureQueriesContext(connection) as understanding:
+        understood = understand(typed)
+
+    assert understood.match_all is held_together
+    asked = [
+        query["sql"]
+        for query in understanding.captured_queries
+        if "search_vector @@" in query["sql"]
+    ]
+    assert len(asked) == looks
+    # The first look reads a bounded number of components, whatever their
+    # words, through an index.
+    assert f"LIMIT {SAMPLED_FOR_EVERY_WORD}" in asked[0]
+    assert "Seq Scan" not in plan_without(asked[0])
 
 
 def test_a_weight_in_the_query_is_kept_when_its_repeats_are_removed():
