@@ -26,6 +26,7 @@ emptied, is measured in process.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -43,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
@@ -254,6 +256,10 @@ def machine_cpu_seconds() -> float:
 NEW_SEARCH_WORDS = 20_000
 # How many of them each search statement is timed for.
 SEARCHES_TIMED = 500
+# Every two of the catalogue's most common words are searched together, and
+# timed too: the statements that find whether one component holds both, and
+# the first that do, read many rows for words held apart.
+COMMON_WORDS = 12
 # How many component pages the "read again" rotation visits: fewer than a
 # process keeps (reuse_portal.page_cache.local_copies), and each is seen in
 # the warm-up.
@@ -432,6 +438,35 @@ def facet_combination() -> tuple[str, str]:
     return max(found, key=found.get)
 
 
+def common_word_pairs(number: int = COMMON_WORDS) -> list[str]:
+    """Every two of the `number` words the most descriptions hold, as a
+    search for both."""
+    from django.db import connection, transaction
+
+    from reuse_portal.watchdog import deadline
+
+    # Counting every description's words takes longer than the portal lets
+    # a statement run (11 s at 100,000 components).
+    with deadline(600), transaction.atomic(), connection.cursor() as cursor:
+        # Reading every description takes longer than a request may.
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute(
+            """
+            SELECT word FROM ts_stat($$
+                SELECT to_tsvector('simple', description_nl)
+                FROM catalogue_component
+            $$)
+            WHERE length(word) BETWEEN 5 AND 20 AND word ~ '^[a-z]+$'
+              -- Not the words search leaves out ("worden", "onder").
+              AND to_tsvector('dutch', word) <> ''::tsvector
+            ORDER BY ndoc DESC, word LIMIT %s
+            """,
+            [number],
+        )
+        words = [row[0] for row in cursor.fetchall()]
+    return [f"{first} {second}" for first, second in itertools.combinations(words, 2)]
+
+
 def rare_word() -> str:
     """A word of the real catalogue that search finds in 1 to 5 components:
     taken from the real descriptions, counted with the portal's search."""
@@ -587,7 +622,8 @@ class SearchStatements:
 
 def search_statement_times(items: list[Endpoint]) -> SearchStatements:
     """For every search the load runs (the first SEARCHES_TIMED of the new
-    words), the database time of its slowest statement: planning plus
+    words), and every two common words searched together (common_word_pairs),
+    the database time of its slowest statement: planning plus
     execution, as EXPLAIN ANALYZE measures them, each replayed after the
     search ran, in the same order and with the same planner settings. Every
     cache is emptied first, so that each search runs all of its
@@ -608,6 +644,7 @@ def search_statement_times(items: list[Endpoint]) -> SearchStatements:
             else:
                 lines = endpoint.rotation.read_text().splitlines()
                 paths += lines[:SEARCHES_TIMED]
+    paths += [f"/nl/catalogue/?{urlencode({'q': two})}" for two in common_word_pairs()]
     slowest = []
     with override_settings(PAGE_CACHE_SECONDS=0):
         client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
@@ -1154,8 +1191,9 @@ def report(
         lines += [
             "## Search: each statement's time in the database (EXPLAIN ANALYZE)",
             "",
-            f"Every search above ({search_statements.searches} query strings, "
-            "each with every cache emptied): its slowest statement's planning "
+            f"Every search above, and every two of the catalogue's {COMMON_WORDS} "
+            f"most common words together ({search_statements.searches} query "
+            "strings, each with every cache emptied): its slowest statement's planning "
             "and execution time, replayed in process after the search ran. "
             f"Slowest statement of a search: median {ordered[len(ordered) // 2]:.1f} "
             f"ms, 99th percentile {ordered[int(len(ordered) * 0.99)]:.1f} ms, "
