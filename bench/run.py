@@ -372,23 +372,7 @@ def search_words(number: int = NEW_SEARCH_WORDS) -> list[str]:
     """Words of the catalogue's descriptions, rare and common, in an order
     that mixes them: searched in turn, each is a search no visitor made
     before."""
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Reading every description takes longer than a request may.
-        cursor.execute("SET LOCAL statement_timeout = 0")
-        cursor.execute(
-            """
-            SELECT word FROM ts_stat($$
-                SELECT to_tsvector('simple', description_nl)
-                FROM catalogue_component
-            $$)
-            WHERE length(word) BETWEEN 5 AND 20 AND word ~ '^[a-z]+$'
-            ORDER BY md5(word) LIMIT %s
-            """,
-            [number],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return description_words(number, order="md5(word)")
 
 
 def signed_in_headers() -> list[str]:
@@ -441,6 +425,19 @@ def facet_combination() -> tuple[str, str]:
 def common_word_pairs(number: int = COMMON_WORDS) -> list[str]:
     """Every two of the `number` words the most descriptions hold, as a
     search for both."""
+    words = description_words(
+        number,
+        order="ndoc DESC, word",
+        # Not the words search leaves out ("worden", "onder").
+        condition="to_tsvector('dutch', word) <> ''::tsvector",
+    )
+    return [f"{first} {second}" for first, second in itertools.combinations(words, 2)]
+
+
+def description_words(number: int, *, order: str, condition: str = "TRUE") -> list[str]:
+    """`number` words of the catalogue's Dutch descriptions (of 5 to 20
+    letters from a to z) that meet `condition`, in `order`: SQL about the
+    word and ndoc, how many descriptions hold it."""
     from django.db import connection, transaction
 
     from reuse_portal.watchdog import deadline
@@ -448,23 +445,20 @@ def common_word_pairs(number: int = COMMON_WORDS) -> list[str]:
     # Counting every description's words takes longer than the portal lets
     # a statement run (11 s at 100,000 components).
     with deadline(600), transaction.atomic(), connection.cursor() as cursor:
-        # Reading every description takes longer than a request may.
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(
-            """
+            f"""
             SELECT word FROM ts_stat($$
                 SELECT to_tsvector('simple', description_nl)
                 FROM catalogue_component
             $$)
             WHERE length(word) BETWEEN 5 AND 20 AND word ~ '^[a-z]+$'
-              -- Not the words search leaves out ("worden", "onder").
-              AND to_tsvector('dutch', word) <> ''::tsvector
-            ORDER BY ndoc DESC, word LIMIT %s
-            """,
+              AND {condition}
+            ORDER BY {order} LIMIT %s
+            """,  # noqa: S608 (the condition and order are the bench's own)
             [number],
         )
-        words = [row[0] for row in cursor.fetchall()]
-    return [f"{first} {second}" for first, second in itertools.combinations(words, 2)]
+        return [row[0] for row in cursor.fetchall()]
 
 
 def rare_word() -> str:
