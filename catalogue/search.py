@@ -644,9 +644,13 @@ def planned_with(
         )
         yield cursor
         if inside_a_transaction:
-            # Set for the transaction, they would last until its end.
-            for name in settings:
-                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+            # Set for the transaction, they would last until its end: back
+            # to the session's values, all in one statement.
+            cursor.execute(
+                "SELECT set_config(name, reset_val, true) FROM pg_settings"
+                " WHERE name = ANY(%s)",
+                [list(settings)],
+            )
 
 
 def read_with(queryset: models.QuerySet, settings: dict[str, str]) -> list:
