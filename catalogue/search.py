@@ -675,8 +675,8 @@ def through_indexes(queryset: models.QuerySet) -> list:
     one plan for every query, planned without the words: it reads the whole
     words index for each, which for a word in half the catalogue built a
     list of 45,549 matches to keep the first 251 (76 ms at 100,000
-    components, against 9 ms planned for that word). Planning costs about
-    0.3 ms a search.
+    components, against 9 ms planned for that word). Planning costs the
+    database 0.1-0.3 ms a search.
     """
     return read_with(
         queryset, {"enable_seqscan": "off", "plan_cache_mode": "force_custom_plan"}
