@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from bench import run
 from bench.database import buffers_to_hold
+from reuse_portal import watchdog
 
 GIB = 2**30
 MACHINE = 24 * GIB
@@ -77,3 +78,21 @@ def test_after_settling_the_loads_first_reads_write_nothing():
         finally:
             with connection.cursor() as dropper:
                 dropper.execute("DROP TABLE bench_probe")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bench_s_own_long_statements_outlast_the_portal_s_limits(settings):
+    # A request's statement may take 0.3 s here: the portal's watchdog,
+    # which its middleware installs, gives up after that.
+    settings.DATABASE_STATEMENT_TIMEOUT_MS = 200
+    settings.DATABASE_CLIENT_TIMEOUT_MARGIN_MS = 100
+    watchdog.install()
+    connection.close()
+    with pytest.raises(OperationalError), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(0.6)")
+    # Closed by the watchdog; a request's end lets Django's wrapper know.
+    connection.close()
+
+    with run.without_time_limits() as cursor:
+        cursor.execute("SELECT pg_sleep(0.6), 'answered'")
+        assert cursor.fetchone()[1] == "answered"
